@@ -1,0 +1,20 @@
+// The layering of STYLE.md, checked on every test run.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'jobs-is-the-core', severity: 'error', comment: 'src/jobs imports nothing else of src',
+      from: { path: '^src/jobs/' }, to: { path: '^src/', pathNot: '^src/jobs/' } },
+    { name: 'api-never-talks-to-yarn', severity: 'error', comment: 'the API process never talks to a ResourceManager',
+      from: { path: '^src/api/' }, to: { path: '^src/(yarn|worker|tracker|emulator)/' } },
+    { name: 'emulator-only-for-dev-and-tests', severity: 'error', comment: 'production code never imports the RM emulator',
+      from: { path: '^(src|workers)/', pathNot: '^src/(emulator|cli/dev)' }, to: { path: '^src/emulator/' } },
+    { name: 'emulator-stands-alone', severity: 'error', comment: 'the emulator speaks the wire format on its own, not through our client',
+      from: { path: '^src/emulator/' }, to: { path: '^src/', pathNot: '^src/emulator/' } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

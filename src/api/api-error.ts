@@ -1,0 +1,40 @@
+// Every error the API answers with: a stable code, its HTTP status, a default message, in one
+// table (the one place codes map to statuses). Body: {"error": {code, message, issues?}}.
+
+export const API_ERRORS = {
+  UNAUTHENTICATED: { status: 401, message: 'missing or unknown bearer token' },
+  FORBIDDEN_REGION: { status: 403, message: 'this token may not use the region' },
+  INVALID_JOB_SPEC: { status: 400, message: 'the job spec is invalid' },
+  INVALID_JSON: { status: 400, message: 'the request body is not valid JSON' },
+  INVALID_REQUEST: { status: 400, message: 'the request is invalid' },
+  UNKNOWN_REGION: { status: 400, message: 'no such region' },
+  JOB_NOT_FOUND: { status: 404, message: 'no such job' },
+  NOT_FOUND: { status: 404, message: 'no such route' },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: 'this Idempotency-Key was used with a different body' },
+  REGION_DISABLED: { status: 409, message: 'the region does not take submissions now' },
+  BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
+  NOT_READY: { status: 503, message: 'not ready' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export interface ApiIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(readonly code: ApiErrorCode, message?: string, readonly issues?: ApiIssue[]) {
+    super(message ?? API_ERRORS[code].message);
+    this.name = 'ApiError';
+    this.status = API_ERRORS[code].status;
+  }
+
+  toBody() {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}

@@ -1,0 +1,43 @@
+// Builds the HTTP API (Fastify) from its dependencies; listening happens elsewhere, so tests use
+// app.inject() or listen on a free port.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.ts';
+import { Authenticator, type Principal } from './auth.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { buildOpenApi } from './openapi.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { regionRoutes } from './routes/regions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/openapi.json']);
+
+export function buildApp(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'api' }) as FastifyBaseLogger,
+    bodyLimit: deps.config.http.bodyLimitBytes,
+    disableRequestLogging: deps.config.log.level !== 'debug' && deps.config.log.level !== 'trace',
+  });
+  installErrorHandler(app);
+  const auth = new Authenticator(deps.config.auth.tokens);
+  app.decorateRequest('principal', null);
+  // Authenticate before the body is read: an unauthenticated caller can't make us parse 4 MB.
+  app.addHook('onRequest', async (request) => {
+    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
+    request.principal = auth.authenticate(request.headers.authorization);
+  });
+  healthRoutes(app, deps);
+  const openapi = buildOpenApi('v1');
+  app.get('/openapi.json', async () => openapi);
+  jobRoutes(app, deps);
+  eventRoutes(app, deps);
+  regionRoutes(app, deps);
+  return app;
+}

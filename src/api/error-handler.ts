@@ -1,0 +1,30 @@
+// Maps whatever a route or Fastify throws to the API's error shape. Fastify's own errors (body too
+// large, bad JSON, wrong content type) get stable codes too, so clients never see Fastify's codes.
+
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from './api-error.ts';
+
+const FASTIFY_CODES: Record<string, () => ApiError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new ApiError('BODY_TOO_LARGE'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new ApiError('INVALID_JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new ApiError('INVALID_JSON', 'the request body is empty'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new ApiError('UNSUPPORTED_MEDIA_TYPE'),
+};
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err.code && FASTIFY_CODES[err.code]) apiError = FASTIFY_CODES[err.code]!();
+    else if (err instanceof SyntaxError || (err as FastifyError).statusCode === 400) apiError = new ApiError('INVALID_JSON', err.message);
+    else {
+      request.log.error({ err }, 'unhandled error');
+      apiError = new ApiError('INTERNAL');
+    }
+    void reply.status(apiError.status).send(apiError.toBody());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    const e = new ApiError('NOT_FOUND');
+    void reply.status(e.status).send(e.toBody());
+  });
+}

@@ -1,0 +1,121 @@
+// /v1/jobs: submit (idempotent), read, list, cancel.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { checkRegionLimits, isTerminal, JOB_STATES, parseJobSpec, type JobSpec } from '../../jobs/index.ts';
+import { toJobView, type JobRecord } from '../../store/index.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { ApiError } from '../api-error.ts';
+import { assertRegion, mayUseRegion, type Principal } from '../auth.ts';
+import { bodyHash, parseIdempotencyKey } from '../idempotency.ts';
+
+const listQuery = z.strictObject({
+  region: z.string().optional(),
+  state: z.enum(JOB_STATES).optional(),
+  label: z.string().regex(/^[^:]+:.*$/, 'must be key:value').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().regex(/^job_[0-9A-Z]{26}$/, 'must be a job id').optional(),
+});
+
+export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { store, producer, regions } = deps;
+
+  app.post('/v1/jobs', async (request, reply) => {
+    const principal = request.principal!;
+    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
+    const spec = validateSpec(request.body, deps, principal);
+    const region = regions.get(spec.region)!;
+
+    const hash = bodyHash(request.body);
+    const created = await store.create({
+      id: `job_${ulid()}`,
+      spec,
+      principal: principal.name,
+      timeoutSeconds: spec.timeoutSeconds ?? region.yarn.defaults.timeoutSeconds,
+      idempotency: idempotencyKey ? { key: idempotencyKey, bodyHash: hash } : null,
+    });
+    if (!created.created) {
+      if (created.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" was used for job ${created.existingJobId} with a different body`);
+      const existing = await store.get(created.existingJobId);
+      if (!existing) throw new ApiError('JOB_NOT_FOUND', `job ${created.existingJobId} of this Idempotency-Key no longer exists`);
+      // A crash between recording and enqueueing would leave it QUEUED forever: enqueue again
+      // (BullMQ keeps one job per id; the worker acknowledges a job it already handled).
+      if (existing.state === 'QUEUED') await producer.enqueueSubmit(existing.region, existing.id);
+      return reply.status(200).send(toJobView(existing));
+    }
+    await producer.enqueueSubmit(spec.region, created.job.id);
+    request.log.info({ jobId: created.job.id, region: spec.region }, 'job accepted');
+    return reply.status(202).header('location', `/v1/jobs/${created.job.id}`).send(toJobView(created.job));
+  });
+
+  app.get('/v1/jobs/:id', async (request) => toJobView(await readableJob(deps, request)));
+
+  app.get('/v1/jobs', async (request) => {
+    const parsed = listQuery.safeParse(request.query);
+    if (!parsed.success) {
+      throw new ApiError('INVALID_REQUEST', 'invalid query', parsed.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
+    }
+    const q = parsed.data;
+    if (q.region && !mayUseRegion(request.principal!, q.region)) assertRegion(request.principal!, q.region);
+    const [key, ...rest] = q.label?.split(':') ?? [];
+    const result = await store.list({
+      region: q.region, state: q.state, limit: q.limit, cursor: q.cursor,
+      label: key ? { key, value: rest.join(':') } : undefined,
+      visible: (job: JobRecord) => mayUseRegion(request.principal!, job.region),
+    });
+    return { jobs: result.jobs.map(toJobView), nextCursor: result.nextCursor };
+  });
+
+  app.post('/v1/jobs/:id/cancel', async (request, reply) => {
+    const job = await readableJob(deps, request);
+    if (isTerminal(job.state)) return reply.status(200).send(toJobView(job));
+    const reason = typeof (request.body as { reason?: unknown } | undefined)?.reason === 'string'
+      ? String((request.body as { reason: string }).reason).slice(0, 500)
+      : 'cancelled through the API';
+    const cancel = { requestedAt: new Date().toISOString(), by: request.principal!.name, reason };
+    const moved = await store.transition(job.id, 'CANCELLING', { cancel });
+    if (moved.outcome === 'terminal') return reply.status(200).send(toJobView((await store.get(job.id))!));
+    if (moved.previous === 'QUEUED' && (await producer.removeQueued(job.region, job.id))) {
+      // Never taken by a worker: nothing reached YARN, so the job ends here.
+      await store.transition(job.id, 'KILLED', { killReason: 'cancelled', error: { code: 'KILLED', message: `cancelled by ${cancel.by} while queued` } });
+    } else {
+      await producer.enqueueCancel(job.region, job.id);
+    }
+    const after = (await store.get(job.id))!;
+    return reply.status(isTerminal(after.state) ? 200 : 202).send(toJobView(after));
+  });
+}
+
+function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSpec {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError('INVALID_JOB_SPEC', 'the body must be a JSON object', [{ path: [], message: 'must be a JSON object' }]);
+  }
+  const region = (body as { region?: unknown }).region;
+  if (typeof region === 'string' && region && !deps.regions.has(region)) {
+    throw new ApiError('UNKNOWN_REGION', `no region "${region}"; known: ${[...deps.regions.keys()].join(', ')}`, [{ path: ['region'], message: `unknown region "${region}"` }]);
+  }
+  const parsed = parseJobSpec(body);
+  if (!parsed.ok) throw new ApiError('INVALID_JOB_SPEC', describe(parsed.issues), parsed.issues);
+  const spec = parsed.spec;
+  assertRegion(principal, spec.region);
+  const r = deps.regions.get(spec.region)!;
+  if (r.rollout.mode === 'off') throw new ApiError('REGION_DISABLED', `region ${spec.region} is switched off (rollout mode "off")`);
+  const issues = checkRegionLimits(spec, r.yarn.limits);
+  // No preflight checks are declared yet, so any required check name is unknown.
+  spec.requires.forEach((name, i) => issues.push({ path: ['requires', i], message: `region ${spec.region} has no preflight check "${name}"` }));
+  if (issues.length) throw new ApiError('INVALID_JOB_SPEC', describe(issues), issues);
+  return spec;
+}
+
+function describe(issues: { path: (string | number)[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+}
+
+async function readableJob(deps: ApiDeps, request: FastifyRequest): Promise<JobRecord> {
+  const { id } = request.params as { id: string };
+  const job = /^job_[0-9A-Z]{26}$/.test(id) ? await deps.store.get(id) : null;
+  // A job in a region the principal may not use is not shown to exist.
+  if (!job || !mayUseRegion(request.principal!, job.region)) throw new ApiError('JOB_NOT_FOUND', `no job ${id}`);
+  return job;
+}

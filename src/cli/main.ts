@@ -1,0 +1,29 @@
+// The `sluice` command.
+
+import { Command } from 'commander';
+
+const program = new Command('sluice').description('Job-submission gateway: HTTP → region queue → YARN');
+
+program.command('serve').description('run the HTTP API').action(async () => {
+  const { serve } = await import('./serve.ts');
+  await serve();
+});
+
+program.command('worker').description("run one region's worker (submit, cancel, track)")
+  .requiredOption('-r, --region <name>', 'the region to serve')
+  .action(async (opts: { region: string }) => {
+    const { runRegionWorker } = await import('../worker/run-region-worker.ts');
+    await runRegionWorker(opts.region);
+  });
+
+program.command('dev').description('run a local stack: Redis, the API, a worker per region, a ResourceManager emulator; submit one example job')
+  .option('--exit-after-demo', 'stop everything once the example job has ended')
+  .action(async (opts: { exitAfterDemo?: boolean }) => {
+    const { runDevStack } = await import('./dev.ts');
+    await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo) });
+  });
+
+program.parseAsync().catch((err: Error) => {
+  console.error(`sluice: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+// Options of the ResourceManager emulator: raw options → validated, defaulted, frozen (STYLE.md,
+// Temporal's worker-options). Nothing else in the emulator reads RmEmulatorOptions directly.
+
+import pino, { type Logger } from 'pino';
+
+export type HaState = 'ACTIVE' | 'STANDBY';
+
+export interface RmEmulatorOptions {
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Where container directories go (<workDir>/<appId>/<containerId>/). Default: a fresh temp dir, removed on close. */
+  workDir?: string;
+  /** The RM's start time, the middle part of every application id. Default: now. */
+  clusterTimestamp?: number;
+  /** Start as ACTIVE (default) or STANDBY (with no active RM known until setStandby(url) is called). */
+  haState?: HaState;
+  /** Delay added to every response. */
+  latencyMs?: number;
+  /** Time from submit to ACCEPTED, and again from ACCEPTED to RUNNING. Default 50 ms. */
+  acceptDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface EmulatorConfig {
+  host: string;
+  port: number;
+  workDir: string | undefined;
+  clusterTimestamp: number;
+  haState: HaState;
+  latencyMs: number;
+  acceptDelayMs: number;
+  logger: Logger;
+  /** What new-application reports as maximum-resource-capability, and what submit checks against. */
+  maxResource: { memory: number; vCores: number };
+  /** The one queue the emulated CapacityScheduler has. */
+  queues: readonly string[];
+  /** yarn.resourcemanager.am.max-attempts default; shows in the "failed N times" diagnostics. */
+  globalMaxAppAttempts: number;
+  /** yarn.nodemanager.sleep-delay-before-sigkill.ms: a kill is SIGTERM, then SIGKILL after this. */
+  sigkillDelayMs: number;
+  /** The emulated NodeManager's web address (amContainerLogs links point there). */
+  nodeHttpAddress: string;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`RM emulator: ${name} must be a number ≥ 0, got ${value}`);
+  return value;
+}
+
+export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorConfig> {
+  const haState = opts.haState ?? 'ACTIVE';
+  if (haState !== 'ACTIVE' && haState !== 'STANDBY') throw new Error(`RM emulator: bad haState ${String(haState)}`);
+  return Object.freeze({
+    host: opts.host ?? '127.0.0.1',
+    port: nonNegative('port', opts.port ?? 0),
+    workDir: opts.workDir,
+    clusterTimestamp: nonNegative('clusterTimestamp', opts.clusterTimestamp ?? Date.now()),
+    haState,
+    latencyMs: nonNegative('latencyMs', opts.latencyMs ?? 0),
+    acceptDelayMs: nonNegative('acceptDelayMs', opts.acceptDelayMs ?? 50),
+    logger: (opts.logger ?? pino({ level: 'silent' })).child({ module: 'rm-emulator' }),
+    maxResource: Object.freeze({ memory: 8192, vCores: 8 }),
+    queues: Object.freeze(['default']),
+    globalMaxAppAttempts: 2,
+    sigkillDelayMs: 250,
+    nodeHttpAddress: '127.0.0.1:8042',
+  });
+}

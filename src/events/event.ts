@@ -1,0 +1,43 @@
+// Events as published (ARCHITECTURE.md, HTTP API: "Event"). The event id is the Redis stream id,
+// so SSE clients resume with Last-Event-ID.
+
+export interface JobStateChanged {
+  id: string;
+  type: 'job.state_changed';
+  jobId: string;
+  region: string;
+  from: string | null;
+  to: string;
+  at: string;
+  application: unknown;
+}
+
+export interface RegionHealthChanged {
+  id: string;
+  type: 'region.health_changed';
+  region: string;
+  to: string;
+  at: string;
+  message: string | null;
+}
+
+export type SluiceEvent = JobStateChanged | RegionHealthChanged;
+
+/** A stream entry's flat [field, value, ...] list → event. */
+export function eventFromEntry(id: string, flat: string[]): SluiceEvent {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  if (f.type === 'region.health_changed') {
+    return { id, type: 'region.health_changed', region: f.region!, to: f.to!, at: f.at!, message: f.message || null };
+  }
+  return {
+    id,
+    type: 'job.state_changed',
+    jobId: f.jobId!,
+    region: f.region!,
+    from: f.from || null,
+    to: f.to!,
+    at: f.at!,
+    application: f.application ? JSON.parse(f.application) : null,
+  };
+}

@@ -1,0 +1,17 @@
+// What a region's processors and tracker share: built once when the worker starts.
+
+import type { Logger } from 'pino';
+import type { Region } from '../regions/index.ts';
+import type { StagingStore } from '../staging/index.ts';
+import type { JobStore } from '../store/index.ts';
+import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
+import type { ResourceManager } from '../yarn/resource-manager.ts';
+
+export interface RegionContext {
+  region: Region;
+  store: JobStore;
+  rm: ResourceManager;
+  staging: StagingStore;
+  am: DistributedShellAm;
+  log: Logger;
+}

@@ -1,0 +1,98 @@
+// Takes one job from a region's submit queue and gets it exactly once onto YARN
+// (ARCHITECTURE.md, Submitting exactly once). Every step can be repeated after a crash:
+// the application id is found by tag or reserved set-if-absent before the submit, and YARN
+// treats a second submit of the same id as a no-op.
+
+import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
+import { isTerminal } from '../jobs/index.ts';
+import { renderLaunchScript } from '../staging/index.ts';
+import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
+import { isRetryable } from '../yarn/errors.ts';
+import { cancelApplication } from './cancel-application.ts';
+import type { SubmitJobData } from './queue-names.ts';
+import type { RegionContext } from './region-context.ts';
+
+export function createSubmitProcessor(ctx: RegionContext) {
+  return async function processSubmit(qjob: QueueJob<SubmitJobData>, _token?: string, signal?: AbortSignal): Promise<void> {
+    const { jobId } = qjob.data;
+    const log = ctx.log.child({ jobId, step: 'submit' });
+    try {
+      await submit(ctx, jobId, log, signal);
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      // A 4xx from YARN or a bad job will not get better by retrying.
+      await ctx.store.transition(jobId, 'FAILED', {
+        error: { code: 'SUBMIT_FAILED', message: `region ${ctx.region.name}: ${(err as Error).message}` },
+      });
+      throw new UnrecoverableError((err as Error).message);
+    }
+  };
+}
+
+async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log'], signal?: AbortSignal): Promise<void> {
+  const { store, rm, region } = ctx;
+  const job = await store.get(jobId);
+  if (!job || isTerminal(job.state)) return;
+  if (job.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId, signal);
+  if (job.state === 'ACCEPTED' || job.state === 'RUNNING') return; // already submitted and tracked
+
+  await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT', 'SUBMITTING']);
+  // Connectivity preflight checks run here once regions declare them (issue: regions and routing).
+  const moved = await store.transition(jobId, 'SUBMITTING', {}, ['PREFLIGHT', 'SUBMITTING']);
+  if (moved.outcome !== 'ok') return recheck(ctx, jobId, null, signal);
+
+  let applicationId = job.applicationId;
+  if (!applicationId) {
+    // A lost Redis write may have hidden an application already submitted for this job.
+    const [existing] = await rm.listApplications({ tags: [jobTag(jobId)] }, signal);
+    const candidate = existing?.id ?? (await rm.newApplication(signal)).applicationId;
+    applicationId = await store.reserveApplicationId(jobId, candidate);
+    log.info({ applicationId, adopted: Boolean(existing) }, 'application id reserved');
+  }
+
+  const spec = job.spec;
+  const staged = await ctx.staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script: spec.script, args: spec.args, env: spec.env }));
+  const submission = buildDistributedShellSubmission({
+    jobId, applicationId, name: spec.name, region: region.name,
+    queue: spec.queue ?? region.yarn.queue,
+    memoryMb: spec.resources.memoryMb ?? region.yarn.defaults.memoryMb,
+    vcores: spec.resources.vcores ?? region.yarn.defaults.vcores,
+    script: staged,
+  }, ctx.am);
+  await rm.submitApplication(submission, signal);
+  const submittedAtMs = Date.now();
+  await store.trackApplication(region.name, applicationId, jobId, submittedAtMs);
+  const accepted = await store.transition(jobId, 'ACCEPTED', {
+    submittedAtMs,
+    application: { id: applicationId, state: 'SUBMITTED', finalStatus: 'UNDEFINED', trackingUrl: null, diagnostics: null },
+  }, ['SUBMITTING']);
+  log.info({ applicationId, outcome: accepted.outcome }, 'submitted');
+  if (accepted.outcome !== 'ok') return recheck(ctx, jobId, applicationId, signal);
+}
+
+/**
+ * The job moved under us (a cancel arrived): act on its current state. If it already ended while
+ * we submitted, the application we just submitted must not run on unowned.
+ */
+async function recheck(ctx: RegionContext, jobId: string, submittedAppId: string | null, signal?: AbortSignal): Promise<void> {
+  const job = await ctx.store.get(jobId);
+  if (job?.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId ?? submittedAppId, signal);
+  if (job && isTerminal(job.state) && submittedAppId) {
+    await ctx.rm.kill(submittedAppId, `job ${jobId} had already ended (${job.state}) when its application was submitted`, { signal });
+    await ctx.store.untrackApplication(ctx.region.name, submittedAppId);
+  }
+}
+
+async function finishCancelled(ctx: RegionContext, jobId: string, applicationId: string | null, signal?: AbortSignal): Promise<void> {
+  // The app may exist although the record lost its id: look it up by tag as the submit would.
+  const appId = applicationId ?? (await ctx.rm.listApplications({ tags: [jobTag(jobId)] }, signal))[0]?.id ?? null;
+  if (appId && (await cancelApplication(ctx, jobId, appId, signal)) === 'done') return;
+  // Nothing was ever submitted (or only an id reserved): nothing runs, so the job is simply KILLED.
+  const job = await ctx.store.get(jobId);
+  await ctx.store.transition(jobId, 'KILLED', {
+    killReason: 'cancelled',
+    error: { code: 'KILLED', message: `cancelled by ${job?.cancel?.by ?? 'unknown'} before submission` },
+    ...(appId ? { application: { id: appId, state: null, finalStatus: null, trackingUrl: null, diagnostics: null } } : {}),
+  });
+  if (appId) await ctx.store.untrackApplication(ctx.region.name, appId);
+}

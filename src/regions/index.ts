@@ -1,0 +1,3 @@
+export * from './region-schema.ts';
+export * from './load-regions.ts';
+export * from './routing.ts';

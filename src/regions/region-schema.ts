@@ -1,0 +1,57 @@
+// A region file (regions/<name>.json, ARCHITECTURE.md "Region file"), validated strictly: an unknown
+// field is an error, so a typo never silently changes routing. Fields of the design not built yet
+// (proxy, localAddress, hosts, caFile, allowedHosts, preflight) are rejected until they are.
+
+import { z } from 'zod';
+
+const limits = z.strictObject({
+  memoryMb: z.int().min(64),
+  vcores: z.int().min(1),
+  timeoutSeconds: z.int().min(1),
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const regionFile = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and -'),
+  yarn: z.strictObject({
+    resourceManagers: z.array(httpUrl).min(1).max(4),
+    user: z.string().min(1),
+    queue: z.string().min(1).default('default'),
+    /** A path (relative to the region file) or file:// URL of the Distributed Shell jar. */
+    distributedShellJar: z.string().min(1),
+    /** The AM's CLASSPATH; YARN expands {{VAR}} and <CPS>. */
+    amClasspath: z.string().min(1).default('./*<CPS>{{HADOOP_CONF_DIR}}<CPS>{{HADOOP_YARN_HOME}}/share/hadoop/yarn/*'),
+    amMemoryMb: z.int().min(64).default(256),
+    defaults: limits,
+    limits,
+  }),
+  staging: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
+  ]),
+  network: z.strictObject({
+    connectTimeoutMs: z.int().min(1).default(3000),
+    requestTimeoutMs: z.int().min(1).default(10000),
+  }).default({ connectTimeoutMs: 3000, requestTimeoutMs: 10000 }),
+  worker: z.strictObject({
+    concurrency: z.int().min(1).max(256).default(8),
+    trackerIntervalMs: z.int().min(100).default(2000),
+  }).default({ concurrency: 8, trackerIntervalMs: 2000 }),
+  rollout: z.strictObject({ mode: z.enum(['on', 'off']) }).default({ mode: 'on' }),
+}).superRefine((r, ctx) => {
+  for (const key of ['memoryMb', 'vcores', 'timeoutSeconds'] as const) {
+    if (r.yarn.defaults[key] > r.yarn.limits[key]) {
+      ctx.addIssue({ code: 'custom', path: ['yarn', 'defaults', key], message: `default ${r.yarn.defaults[key]} is above the limit ${r.yarn.limits[key]}` });
+    }
+  }
+});
+
+export type RegionFile = z.infer<typeof regionFile>;
+
+/** A region after loading: paths resolved, frozen. */
+export interface Region extends RegionFile {
+  /** The file it came from, for error messages. */
+  file: string;
+  yarn: RegionFile['yarn'] & { distributedShellJarPath: string };
+  staging: RegionFile['staging'] & { dirPath: string };
+}

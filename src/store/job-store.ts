@@ -1,0 +1,236 @@
+// Job records in Redis: one hash per job, an index for listing, idempotency keys, the application
+// id reservation, and each region's tracked applications. State changes go through one Lua script
+// (lua-scripts.ts) that also appends the event, atomically.
+
+import type { Redis } from 'ioredis';
+import { isTerminal, parseJobState, type Job, type JobSpec, type JobState, type KillReason } from '../jobs/index.ts';
+import type { Keys } from './keys.ts';
+import { CREATE_JOB, TRANSITION } from './lua-scripts.ts';
+
+/** The stored job: the API view plus what the worker needs. */
+export interface JobRecord extends Job {
+  spec: JobSpec;
+  /** Set once, by set-if-absent, before the submit (exactly-once protocol step 2). */
+  applicationId: string | null;
+  /** When YARN accepted the application (ms); the timeout counts from here. */
+  submittedAtMs: number | null;
+  timeoutSeconds: number;
+}
+
+export interface NewJob {
+  id: string;
+  spec: JobSpec;
+  principal: string;
+  timeoutSeconds: number;
+  idempotency: { key: string; bodyHash: string } | null;
+}
+
+export type CreateResult =
+  | { created: true; job: JobRecord }
+  | { created: false; existingJobId: string; bodyHash: string };
+
+export interface TransitionPatch {
+  application?: Job['application'];
+  applicationId?: string;
+  error?: Job['error'];
+  cancel?: Job['cancel'];
+  killReason?: KillReason;
+  submittedAtMs?: number;
+}
+
+export type TransitionOutcome = 'ok' | 'missing' | 'terminal' | 'conflict';
+
+export interface TransitionResult {
+  outcome: TransitionOutcome;
+  previous: JobState | null;
+  eventId: string | null;
+}
+
+export interface ListFilter {
+  region?: string;
+  state?: JobState;
+  label?: { key: string; value: string };
+  limit: number;
+  cursor?: string;
+  /** Extra filter, e.g. the caller's regions. */
+  visible?: (job: JobRecord) => boolean;
+}
+
+type Fields = Record<string, string>;
+
+export class JobStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: Keys,
+    private readonly opts: { idempotencyTtlSeconds: number; eventsMaxLength: number },
+  ) {}
+
+  async create(input: NewJob): Promise<CreateResult> {
+    const now = new Date().toISOString();
+    const { spec } = input;
+    const record: JobRecord = {
+      id: input.id, region: spec.region, name: spec.name, kind: spec.kind, state: 'QUEUED',
+      createdAt: now, updatedAt: now, finishedAt: null, principal: input.principal,
+      idempotencyKey: input.idempotency?.key ?? null, labels: spec.labels,
+      application: null, error: null, cancel: null, killReason: null,
+      spec, applicationId: null, submittedAtMs: null, timeoutSeconds: input.timeoutSeconds,
+    };
+    const idemKey = input.idempotency ? this.keys.idempotency(input.principal, input.idempotency.key) : this.keys.job(input.id);
+    const idemValue = input.idempotency ? `${input.id} ${input.idempotency.bodyHash}` : '';
+    const reply = (await this.redis.eval(
+      CREATE_JOB, 5,
+      idemKey, this.keys.job(input.id), this.keys.jobIndex, this.keys.events, this.keys.jobEvents(input.id),
+      input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now,
+      ...Object.entries(toFields(record)).flat(),
+    )) as [string, string];
+    if (reply[0] === 'exists') {
+      const [existingJobId, bodyHash] = reply[1].split(' ') as [string, string];
+      return { created: false, existingJobId, bodyHash };
+    }
+    return { created: true, job: record };
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const fields = await this.redis.hgetall(this.keys.job(id));
+    return fields.id ? fromFields(fields) : null;
+  }
+
+  /**
+   * Moves a job to `to` (or keeps its state when `to` is null) and applies `patch`, in one step with
+   * its event. A terminal job is never changed; `from` restricts which states may move.
+   */
+  async transition(id: string, to: JobState | null, patch: TransitionPatch = {}, from?: JobState[]): Promise<TransitionResult> {
+    const fields: Fields = {};
+    if (patch.application !== undefined) fields.application = JSON.stringify(patch.application);
+    if (patch.applicationId !== undefined) fields.applicationId = patch.applicationId;
+    if (patch.error !== undefined) fields.error = JSON.stringify(patch.error);
+    if (patch.cancel !== undefined) fields.cancel = JSON.stringify(patch.cancel);
+    if (patch.killReason !== undefined) fields.killReason = patch.killReason;
+    if (patch.submittedAtMs !== undefined) fields.submittedAtMs = String(patch.submittedAtMs);
+    const reply = (await this.redis.eval(
+      TRANSITION, 3, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
+      to ?? '', (from ?? []).join(','), new Date().toISOString(), String(this.opts.eventsMaxLength),
+      patch.application ? JSON.stringify(patch.application) : '',
+      ...Object.entries(fields).flat(),
+    )) as [TransitionOutcome, string, string];
+    return { outcome: reply[0], previous: reply[1] ? parseJobState(reply[1]) : null, eventId: reply[2] || null };
+  }
+
+  /** Exactly-once step 2: store the application id only if none is stored; returns the one stored. */
+  async reserveApplicationId(id: string, applicationId: string): Promise<string> {
+    const key = this.keys.job(id);
+    const [, stored] = (await this.redis.multi().hsetnx(key, 'applicationId', applicationId).hget(key, 'applicationId').exec())!;
+    return stored![1] as string;
+  }
+
+  async list(filter: ListFilter): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
+    // Ids are ULIDs: lexicographic order is creation order, so the index is read newest first by lex.
+    const jobs: JobRecord[] = [];
+    let cursor = filter.cursor;
+    const pageSize = Math.max(filter.limit, 100);
+    for (let pages = 0; pages < 20 && jobs.length < filter.limit; pages++) {
+      const page = await this.redis.zrevrangebylex(this.keys.jobIndex, cursor ? `(${cursor}` : '+', '-', 'LIMIT', 0, pageSize);
+      if (page.length === 0) return { jobs, nextCursor: null };
+      for (const id of page) {
+        cursor = id;
+        const job = await this.get(id);
+        if (job && matches(job, filter)) jobs.push(job);
+        if (jobs.length === filter.limit) return { jobs, nextCursor: id };
+      }
+      if (page.length < pageSize) return { jobs, nextCursor: null };
+    }
+    return { jobs, nextCursor: cursor ?? null };
+  }
+
+  async trackApplication(region: string, applicationId: string, jobId: string, submittedAtMs: number): Promise<void> {
+    await this.redis.multi()
+      .zadd(this.keys.tracked(region), submittedAtMs, applicationId)
+      .hset(this.keys.appJobs(region), applicationId, jobId)
+      .exec();
+  }
+
+  async untrackApplication(region: string, applicationId: string): Promise<void> {
+    await this.redis.multi()
+      .zrem(this.keys.tracked(region), applicationId)
+      .hdel(this.keys.appJobs(region), applicationId)
+      .exec();
+  }
+
+  /** The region's tracked applications: application id → { jobId, submittedAtMs }. */
+  async trackedApplications(region: string): Promise<Map<string, { jobId: string; submittedAtMs: number }>> {
+    const [withScores, appJobs] = await Promise.all([
+      this.redis.zrange(this.keys.tracked(region), 0, -1, 'WITHSCORES'),
+      this.redis.hgetall(this.keys.appJobs(region)),
+    ]);
+    const tracked = new Map<string, { jobId: string; submittedAtMs: number }>();
+    for (let i = 0; i < withScores.length; i += 2) {
+      const appId = withScores[i]!;
+      const jobId = appJobs[appId];
+      if (jobId) tracked.set(appId, { jobId, submittedAtMs: Number(withScores[i + 1]) });
+    }
+    return tracked;
+  }
+}
+
+export interface RegionHealth {
+  status: 'unknown' | 'ok' | 'degraded';
+  message: string | null;
+  at: string | null;
+}
+
+// Region health lives beside the jobs because the worker writes it and the API reads it, with its
+// change published on the same events stream.
+export async function setRegionHealth(redis: Redis, keys: Keys, region: string, health: RegionHealth, eventsMaxLength: number): Promise<void> {
+  await redis.multi()
+    .hset(keys.regionHealth(region), { status: health.status, message: health.message ?? '', at: health.at ?? '' })
+    .xadd(keys.events, 'MAXLEN', '~', eventsMaxLength, '*', 'type', 'region.health_changed', 'region', region,
+      'to', health.status, 'at', health.at ?? '', 'message', health.message ?? '')
+    .exec();
+}
+
+export async function getRegionHealth(redis: Redis, keys: Keys, region: string): Promise<RegionHealth> {
+  const h = await redis.hgetall(keys.regionHealth(region));
+  if (!h.status) return { status: 'unknown', message: null, at: null };
+  return { status: h.status as RegionHealth['status'], message: h.message || null, at: h.at || null };
+}
+
+function matches(job: JobRecord, f: ListFilter): boolean {
+  if (f.region && job.region !== f.region) return false;
+  if (f.state && job.state !== f.state) return false;
+  if (f.label && job.labels[f.label.key] !== f.label.value) return false;
+  return f.visible ? f.visible(job) : true;
+}
+
+function toFields(r: JobRecord): Fields {
+  return {
+    id: r.id, region: r.region, name: r.name, kind: r.kind, state: r.state,
+    createdAt: r.createdAt, updatedAt: r.updatedAt, principal: r.principal,
+    idempotencyKey: r.idempotencyKey ?? '', labels: JSON.stringify(r.labels), spec: JSON.stringify(r.spec),
+    timeoutSeconds: String(r.timeoutSeconds),
+  };
+}
+
+function fromFields(f: Fields): JobRecord {
+  const json = <T>(v: string | undefined): T | null => (v ? (JSON.parse(v) as T) : null);
+  return {
+    id: f.id!, region: f.region!, name: f.name!, kind: f.kind!, state: parseJobState(f.state!),
+    createdAt: f.createdAt!, updatedAt: f.updatedAt!, finishedAt: f.finishedAt || null,
+    principal: f.principal!, idempotencyKey: f.idempotencyKey || null,
+    labels: json<Record<string, string>>(f.labels) ?? {},
+    application: json(f.application), error: json(f.error), cancel: json(f.cancel),
+    killReason: (f.killReason || null) as KillReason | null,
+    spec: json<JobSpec>(f.spec)!, applicationId: f.applicationId || null,
+    submittedAtMs: f.submittedAtMs ? Number(f.submittedAtMs) : null,
+    timeoutSeconds: Number(f.timeoutSeconds),
+  };
+}
+
+export function isTerminalRecord(job: JobRecord): boolean {
+  return isTerminal(job.state);
+}
+
+/** The API view of a record: the stored spec and worker fields stay inside. */
+export function toJobView(r: JobRecord): Job {
+  const { spec: _spec, applicationId: _a, submittedAtMs: _s, timeoutSeconds: _t, ...view } = r;
+  return view;
+}

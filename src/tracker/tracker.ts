@@ -1,0 +1,144 @@
+// Tracks a region's applications to their end. One tracker per region is active (a Redis lease).
+// Each tick costs a constant number of RM requests however many applications are tracked: one list
+// of Sluice's active applications and one of those finished since the oldest tracked submission.
+// The tracker also enforces job timeouts by killing the application.
+
+import type { Redis } from 'ioredis';
+import { isTerminal, mapYarnState } from '../jobs/index.ts';
+import { applicationView, finishWithApplication } from '../queue/finish-with-application.ts';
+import type { RegionContext } from '../queue/region-context.ts';
+import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
+import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
+import type { RegionHealth } from '../store/index.ts';
+import { Lease } from './lease.ts';
+
+const ACTIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
+const FINISHED: YarnAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
+/** Slack for clock skew between this host and the RM when asking for recently finished apps. */
+const FINISHED_SLACK_MS = 60_000;
+/** An app missing from both lists this many ticks in a row is looked up on its own. */
+const MISSING_TICKS_BEFORE_LOOKUP = 3;
+const MAX_LOOKUPS_PER_TICK = 5;
+
+
+export class Tracker {
+  private readonly lease: Lease;
+  private readonly missing = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  health: RegionHealth = { status: 'unknown', message: null, at: null };
+
+  constructor(private readonly ctx: RegionContext, redis: Redis, private readonly onHealth?: (h: RegionHealth) => Promise<void>) {
+    const interval = ctx.region.worker.trackerIntervalMs;
+    this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), Math.max(3 * interval, 5000));
+  }
+
+  start(): void {
+    const loop = async () => {
+      if (this.closed) return;
+      this.running = this.tick().catch((err) => this.ctx.log.error({ err }, 'tracker tick failed'));
+      await this.running;
+      if (!this.closed) this.timer = setTimeout(loop, this.ctx.region.worker.trackerIntervalMs);
+    };
+    void loop();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.lease.release().catch(() => {});
+  }
+
+  /** One tick; public so tests can drive it. */
+  async tick(): Promise<void> {
+    if (!(await this.lease.acquireOrRenew())) return;
+    const { store, rm, region } = this.ctx;
+    const tracked = await store.trackedApplications(region.name);
+    if (tracked.size === 0) {
+      // Nothing to track: one cheap call keeps the region's health current.
+      await rm.clusterInfo().then(
+        () => this.setHealth('ok', null),
+        (err: Error) => this.setHealth('degraded', `region ${region.name}: ResourceManager: ${err.message}`),
+      );
+      return;
+    }
+    const oldest = Math.min(...[...tracked.values()].map((t) => t.submittedAtMs));
+    let apps: YarnApplication[];
+    try {
+      const [active, finished] = await Promise.all([
+        rm.listApplications({ tags: [SLUICE_TAG], states: ACTIVE }),
+        rm.listApplications({ tags: [SLUICE_TAG], states: FINISHED, finishedTimeBegin: oldest - FINISHED_SLACK_MS }),
+      ]);
+      apps = [...active, ...finished];
+      await this.setHealth('ok', null);
+    } catch (err) {
+      // The RM being away is not the jobs' fault: keep every state, mark the region degraded.
+      await this.setHealth('degraded', `region ${region.name}: tracking failed: ${(err as Error).message}`);
+      return;
+    }
+    const byId = new Map(apps.map((a) => [a.id, a]));
+    let lookups = 0;
+    for (const [appId, { jobId, submittedAtMs }] of tracked) {
+      let app = byId.get(appId);
+      if (!app) {
+        const misses = (this.missing.get(appId) ?? 0) + 1;
+        this.missing.set(appId, misses);
+        if (misses < MISSING_TICKS_BEFORE_LOOKUP || lookups >= MAX_LOOKUPS_PER_TICK) continue;
+        lookups++;
+        app = await this.lookup(appId, jobId);
+        if (!app) continue;
+      }
+      this.missing.delete(appId);
+      await this.apply(jobId, app, submittedAtMs).catch((err) => this.ctx.log.error({ err, jobId, appId }, 'tracker could not apply state'));
+    }
+  }
+
+  private async apply(jobId: string, app: YarnApplication, submittedAtMs: number): Promise<void> {
+    const { store, region } = this.ctx;
+    if (await finishWithApplication(this.ctx, jobId, app)) return;
+    const job = await store.get(jobId);
+    if (!job || isTerminal(job.state)) {
+      await store.untrackApplication(region.name, app.id);
+      return;
+    }
+    const mapped = mapYarnState(app.state, app.finalStatus);
+    const unchanged = job.application?.state === app.state && job.application?.diagnostics === (app.diagnostics || null);
+    if (!unchanged) {
+      // A cancelling job stays CANCELLING until its application ends; only the app view moves.
+      const to = job.state === 'CANCELLING' ? null : mapped.state;
+      await store.transition(jobId, to, { application: applicationView(app) }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
+    }
+    if (Date.now() - submittedAtMs > job.timeoutSeconds * 1000 && job.state !== 'CANCELLING') await this.killForTimeout(jobId, app.id);
+  }
+
+  private async killForTimeout(jobId: string, appId: string): Promise<void> {
+    const { store, rm } = this.ctx;
+    await store.transition(jobId, null, { killReason: 'timeout' });
+    // One kill request per tick; the next ticks see the app KILLED and record it.
+    await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
+  }
+
+  /** An app absent from both lists for several ticks: the RM may have forgotten it. */
+  private async lookup(appId: string, jobId: string): Promise<YarnApplication | undefined> {
+    try {
+      return await this.ctx.rm.getApplication(appId);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'APP_NOT_FOUND') {
+        await this.ctx.store.transition(jobId, 'FAILED', {
+          error: { code: 'APPLICATION_LOST', message: `region ${this.ctx.region.name}: ResourceManager no longer knows application ${appId}` },
+        });
+        await this.ctx.store.untrackApplication(this.ctx.region.name, appId);
+      }
+      return undefined;
+    }
+  }
+
+  private async setHealth(status: RegionHealth['status'], message: string | null): Promise<void> {
+    if (this.health.status === status && this.health.message === message) return;
+    this.health = { status, message, at: new Date().toISOString() };
+    if (status === 'degraded') this.ctx.log.warn({ health: this.health }, 'region degraded');
+    await this.onHealth?.(this.health);
+  }
+}

@@ -1,0 +1,58 @@
+// Builds the Distributed Shell application that runs one job: the DS ApplicationMaster as the AM,
+// the staged launch script as DISTRIBUTEDSHELLSCRIPT*, one container of the job's size
+// (YARN.md, Distributed Shell). Nothing caller-provided appears in the AM command line.
+
+import type { ApplicationSubmission, LocalResource } from './resource-manager.ts';
+
+export const DS_APP_MASTER = 'org.apache.hadoop.yarn.applications.distributedshell.ApplicationMaster';
+export const SLUICE_TAG = 'sluice';
+
+/** The tag that finds a job's application on the RM (exactly-once lookup). YARN lowercases tags. */
+export const jobTag = (jobId: string) => `sluice-job-${jobId}`.toLowerCase();
+
+export interface DistributedShellJob {
+  jobId: string;
+  applicationId: string;
+  name: string;
+  region: string;
+  queue: string;
+  memoryMb: number;
+  vcores: number;
+  script: { url: string; size: number; timestampMs: number };
+}
+
+export interface DistributedShellAm {
+  jar: LocalResource;
+  classpath: string;
+  memoryMb: number;
+}
+
+export function buildDistributedShellSubmission(job: DistributedShellJob, am: DistributedShellAm): ApplicationSubmission {
+  const heapMb = Math.max(64, Math.floor(am.memoryMb * 0.75));
+  const command = [
+    '{{JAVA_HOME}}/bin/java', `-Xmx${heapMb}m`, '<ADD_OPENS>', DS_APP_MASTER,
+    '--container_memory', String(job.memoryMb),
+    '--container_vcores', String(job.vcores),
+    '--num_containers', '1',
+    '--priority', '0',
+    '1><LOG_DIR>/AppMaster.stdout', '2><LOG_DIR>/AppMaster.stderr',
+  ].join(' ');
+  return {
+    applicationId: job.applicationId,
+    name: job.name,
+    type: 'SLUICE',
+    queue: job.queue,
+    // The DS AM renames the staged script; a second attempt would not find it (YARN.md).
+    maxAppAttempts: 1,
+    tags: [SLUICE_TAG, jobTag(job.jobId), `sluice-region-${job.region}`],
+    amResource: { memoryMb: am.memoryMb, vcores: 1 },
+    localResources: { 'AppMaster.jar': am.jar },
+    environment: {
+      CLASSPATH: am.classpath,
+      DISTRIBUTEDSHELLSCRIPTLOCATION: job.script.url,
+      DISTRIBUTEDSHELLSCRIPTLEN: String(job.script.size),
+      DISTRIBUTEDSHELLSCRIPTTIMESTAMP: String(job.script.timestampMs),
+    },
+    command,
+  };
+}

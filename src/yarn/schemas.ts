@@ -1,0 +1,58 @@
+// zod schemas of every ResourceManager answer the client reads (YARN.md, ResourceManager REST).
+// Every body is validated: a field YARN renamed or dropped fails loudly here, naming the field,
+// instead of surfacing later as `undefined` in a job record. Unknown fields are ignored.
+
+import { z } from 'zod';
+
+export const yarnAppStateSchema = z.enum([
+  'NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING', 'FINISHED', 'FAILED', 'KILLED',
+]);
+
+export const yarnFinalStatusSchema = z.enum(['UNDEFINED', 'SUCCEEDED', 'FAILED', 'KILLED', 'ENDED']);
+
+/** POST /ws/v1/cluster/apps/new-application */
+export const newApplicationResponseSchema = z.object({
+  'application-id': z.string().regex(/^application_\d+_\d+$/),
+  'maximum-resource-capability': z.object({ memory: z.number(), vCores: z.number() }),
+});
+
+/** One application (AppInfo.java). trackingUrl and amContainerLogs are absent until the AM runs;
+ * applicationTags is one comma-joined string and missing on RMs older than tags. */
+export const appSchema = z.object({
+  id: z.string(),
+  user: z.string(),
+  name: z.string(),
+  queue: z.string(),
+  state: yarnAppStateSchema,
+  finalStatus: yarnFinalStatusSchema,
+  diagnostics: z.string().nullish(),
+  trackingUrl: z.string().nullish(),
+  startedTime: z.number(),
+  finishedTime: z.number(),
+  applicationTags: z.string().nullish(),
+  amContainerLogs: z.string().nullish(),
+});
+
+/** GET /ws/v1/cluster/apps/{id} */
+export const appResponseSchema = z.object({ app: appSchema });
+
+/** GET /ws/v1/cluster/apps — an empty result comes as {"apps": null} or {"apps": {}}. */
+export const appsResponseSchema = z.object({
+  apps: z.object({ app: z.array(appSchema).nullish() }).nullable(),
+});
+
+/** GET …/apps/{id}/state, and PUT …/apps/{id}/state's 200 answer once the kill is done. */
+export const appStateResponseSchema = z.object({ state: yarnAppStateSchema });
+export const killResponseSchema = appStateResponseSchema;
+
+/** GET /ws/v1/cluster/info, answered by active and standby RMs alike. */
+export const clusterInfoResponseSchema = z.object({
+  clusterInfo: z.object({
+    id: z.number(),
+    haState: z.string(),
+    resourceManagerVersion: z.string(),
+    startedOn: z.number(),
+  }),
+});
+
+export type AppBody = z.infer<typeof appSchema>;

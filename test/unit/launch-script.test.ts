@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { renderLaunchScript } from '../../src/staging/index.ts';
+
+function run(script: string, args: string[], env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-launch-'));
+  try {
+    writeFileSync(join(dir, 'launch.sh'), renderLaunchScript({ jobId: 'job_TEST', script, args, env }));
+    return spawnSync('bash', ['launch.sh'], { cwd: dir, encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('args reach the script as positional parameters, byte for byte', () => {
+  const hostile = ['a b', '$(touch /tmp/pwned)', "'; exit 9; '", '`id`', 'line1\nline2', '', '*'];
+  const r = run('for a in "$@"; do printf "<%s>\\n" "$a"; done', hostile, {});
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, hostile.map((a) => `<${a}>\n`).join(''));
+});
+
+test('env reaches the script as its environment, values unparsed', () => {
+  const r = run('printf "%s|%s" "$TARGET" "$TRICKY"', [], { TARGET: 'prod', TRICKY: '$HOME "q" `x`\n' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'prod|$HOME "q" `x`\n');
+});
+
+test("the script's exit code is the container's", () => {
+  assert.equal(run('exit 3', [], {}).status, 3);
+});
+
+test('a shebang picks the interpreter', () => {
+  const r = run('#!/usr/bin/env python3\nimport sys\nprint("py", len(sys.argv) - 1)\n', ['x'], {});
+  assert.equal(r.stdout, 'py 1\n');
+});
+
+test('a job id that is not a plain token is refused', () => {
+  assert.throws(() => renderLaunchScript({ jobId: 'job_$(x)', script: 'true', args: [], env: {} }), /not safe/);
+});
