@@ -13,6 +13,20 @@ export interface TokenGrant {
   admin: boolean;
 }
 
+// Tokens arrive as JSON (one env variable) and are checked before anything starts.
+convict.addFormat({
+  name: 'tokens',
+  coerce: (v: string) => JSON.parse(v) as unknown,
+  validate(value: unknown) {
+    if (!Array.isArray(value)) throw new Error('must be an array of {token, principal, regions, admin}');
+    value.forEach((t, i) => {
+      if (typeof t?.token !== 'string' || t.token.length < 8) throw new Error(`[${i}].token must be a string of at least 8 characters`);
+      if (typeof t.principal !== 'string' || !t.principal) throw new Error(`[${i}].principal must be a non-empty string`);
+      if (!Array.isArray(t.regions) || !t.regions.every((r: unknown) => typeof r === 'string')) throw new Error(`[${i}].regions must be an array of region names or "*"`);
+    });
+  },
+});
+
 const schema = {
   env: { doc: 'Environment: selects config/<env>.json', format: ['development', 'test', 'production'], default: 'development', env: 'NODE_ENV' },
   redis: {
@@ -27,7 +41,7 @@ const schema = {
   auth: {
     tokens: {
       doc: 'Bearer tokens: [{token, principal, regions: ["*"|name...], admin}] (JSON in env)',
-      format: tokensFormat(),
+      format: 'tokens',
       default: [] as TokenGrant[],
       env: 'SLUICE_TOKENS',
       sensitive: true,
@@ -46,21 +60,6 @@ const schema = {
     maxLength: { doc: 'Approximate number of events kept in the global stream', format: 'nat', default: 100000, env: 'SLUICE_EVENTS_MAX_LENGTH' },
   },
 };
-
-function tokensFormat() {
-  return {
-    name: 'tokens',
-    coerce: (v: string) => JSON.parse(v) as unknown,
-    validate(value: unknown) {
-      if (!Array.isArray(value)) throw new Error('must be an array of {token, principal, regions, admin}');
-      value.forEach((t, i) => {
-        if (typeof t?.token !== 'string' || t.token.length < 8) throw new Error(`[${i}].token must be a string of at least 8 characters`);
-        if (typeof t.principal !== 'string' || !t.principal) throw new Error(`[${i}].principal must be a non-empty string`);
-        if (!Array.isArray(t.regions) || !t.regions.every((r: unknown) => typeof r === 'string')) throw new Error(`[${i}].regions must be an array of region names or "*"`);
-      });
-    },
-  };
-}
 
 export interface SluiceConfig {
   env: 'development' | 'test' | 'production';

@@ -21,7 +21,7 @@ const resources = z.strictObject({
 
 const common = {
   region: z.string().min(1),
-  name: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII'),
+  name: z.string().regex(/^[\x20-\x7e]{1,200}$/, 'must be 1-200 printable ASCII characters'),
   args: z.array(z.string().max(8192).refine(NO_NUL, 'must not contain NUL')).max(256).default([]),
   env: z.record(envName, z.string().max(32768).refine(NO_NUL, 'must not contain NUL'))
     .refine((e) => Object.keys(e).length <= 128, 'at most 128 variables').default({}),

@@ -36,8 +36,9 @@ export class YarnError extends Error {
 
   constructor(code: YarnErrorCode, details: YarnErrorDetails = {}) {
     const detail = details.message ?? YARN_ERRORS[code].message;
-    const where = details.step && details.rmUrl ? `${details.step} to ${details.rmUrl}: ` : details.step ? `${details.step}: ` : '';
-    super(where + detail, details.cause === undefined ? undefined : { cause: details.cause });
+    const { step, rmUrl, cause } = details;
+    const where = step && rmUrl ? `${step} to ${rmUrl}: ` : step ? `${step}: ` : '';
+    super(where + detail, cause === undefined ? undefined : { cause });
     this.code = code;
     if (details.status !== undefined) this.status = details.status;
     if (details.rmUrl !== undefined) this.rmUrl = details.rmUrl;
@@ -68,7 +69,10 @@ export function parseRemoteException(text: string): RemoteException | undefined 
   try {
     const re = (JSON.parse(text) as { RemoteException?: Partial<RemoteException> } | null)?.RemoteException;
     if (re && typeof re.exception === 'string') {
-      return { exception: re.exception, message: typeof re.message === 'string' ? re.message : '', ...(typeof re.javaClassName === 'string' && { javaClassName: re.javaClassName }) };
+      const message = typeof re.message === 'string' ? re.message : '';
+      return typeof re.javaClassName === 'string'
+        ? { exception: re.exception, message, javaClassName: re.javaClassName }
+        : { exception: re.exception, message };
     }
   } catch {
     // Error bodies may be HTML or plain text (a proxy, Jetty's own pages): that is not a failure.

@@ -68,18 +68,23 @@ export class ResourceManagerClient implements ResourceManager {
   private active: string | undefined;
 
   constructor(opts: ResourceManagerClientOptions) {
-    if (opts.resourceManagers.length === 0) throw new Error('ResourceManagerClient needs at least one ResourceManager URL');
+    if (opts.resourceManagers.length === 0) {
+      throw new Error('ResourceManagerClient needs at least one ResourceManager URL');
+    }
     this.rms = opts.resourceManagers.map((url) => url.replace(/\/+$/, ''));
     this.user = opts.user;
     this.dispatcher = opts.dispatcher;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.log = opts.logger?.child({ module: 'yarn' });
+    this.log = opts.logger; // the caller binds module/region
     // Without HA there is nothing to choose: use the one RM directly, no probe.
     if (this.rms.length === 1) this.active = this.rms[0];
   }
 
   async newApplication(signal?: AbortSignal): Promise<NewApplication> {
-    const answer = await this.call({ step: 'new-application', method: 'POST', path: `${APPS}/new-application`, ok: [200] }, signal);
+    const answer = await this.call(
+      { step: 'new-application', method: 'POST', path: `${APPS}/new-application`, ok: [200] },
+      signal,
+    );
     const body = parse(newApplicationResponseSchema, answer);
     const max = body['maximum-resource-capability'];
     return { applicationId: body['application-id'], maximumResource: { memoryMb: max.memory, vcores: max.vCores } };
@@ -131,7 +136,11 @@ export class ResourceManagerClient implements ResourceManager {
     return { done: true, state: parse(killResponseSchema, answer).state };
   }
 
-  async kill(id: string, diagnostics: string, opts: { signal?: AbortSignal; pollMs?: number } = {}): Promise<YarnAppState> {
+  async kill(
+    id: string,
+    diagnostics: string,
+    opts: { signal?: AbortSignal; pollMs?: number } = {},
+  ): Promise<YarnAppState> {
     const { signal, pollMs = DEFAULT_KILL_POLL_MS } = opts;
     for (;;) {
       const result = await this.requestKill(id, diagnostics, signal);
@@ -147,7 +156,12 @@ export class ResourceManagerClient implements ResourceManager {
   async clusterInfo(signal?: AbortSignal): Promise<ClusterInfo> {
     const answer = await this.call({ step: 'cluster info', method: 'GET', path: CLUSTER_INFO, ok: [200] }, signal);
     const { clusterInfo: info } = parse(clusterInfoResponseSchema, answer);
-    return { clusterId: info.id, haState: info.haState, resourceManagerVersion: info.resourceManagerVersion, startedOn: info.startedOn };
+    return {
+      clusterId: info.id,
+      haState: info.haState,
+      resourceManagerVersion: info.resourceManagerVersion,
+      startedOn: info.startedOn,
+    };
   }
 
   /**
@@ -188,7 +202,8 @@ export class ResourceManagerClient implements ResourceManager {
     const probe: Call = { step: 'probe', method: 'GET', path: CLUSTER_INFO, ok: [200] };
     const seen = await Promise.all(this.rms.map(async (rm) => {
       try {
-        return { rm, haState: parse(clusterInfoResponseSchema, await this.attempt(rm, probe, signal)).clusterInfo.haState };
+        const answer = await this.attempt(rm, probe, signal);
+        return { rm, haState: parse(clusterInfoResponseSchema, answer).clusterInfo.haState };
       } catch (err) {
         return { rm, error: err instanceof NotActive ? err.error : err };
       }
@@ -200,7 +215,9 @@ export class ResourceManagerClient implements ResourceManager {
       this.active = active.rm;
       return active.rm;
     }
-    const unreachable = seen.every((s) => s.error instanceof YarnError && (s.error.code === 'RM_UNREACHABLE' || s.error.code === 'TIMEOUT'));
+    const unreachable = seen.every(
+      (s) => s.error instanceof YarnError && (s.error.code === 'RM_UNREACHABLE' || s.error.code === 'TIMEOUT'),
+    );
     const states = seen.map((s) => (s.haState ? `${s.rm} is ${s.haState}` : describe(s.error))).join('; ');
     throw new YarnError(unreachable ? 'RM_UNREACHABLE' : 'NO_ACTIVE_RM', {
       step,
@@ -243,14 +260,17 @@ export class ResourceManagerClient implements ResourceManager {
       throw new NotActive(new YarnError('RM_UNREACHABLE', { ...where, message: errorText(err), cause: err }));
     } finally {
       // The path only: the query carries user.name, and nothing of the bodies is logged.
-      this.log?.debug({ rm, method: call.method, path: call.path, status, ms: Math.round(performance.now() - started) }, 'ResourceManager call');
+      const ms = Math.round(performance.now() - started);
+      this.log?.debug({ rm, method: call.method, path: call.path, status, ms }, 'ResourceManager call');
     }
 
     if (status === 307) {
       // A standby redirects to the active RM; without Location there is no active RM yet. Either way
       // probe our own list rather than follow Location: it names the RM as the RM's config spells
       // it, which need not be an address the region's routing reaches.
-      const message = location ? `307 standby, redirects to ${location}` : `307 ${truncate(text) || 'without Location'}`;
+      const message = location
+        ? `307 standby, redirects to ${location}`
+        : `307 ${truncate(text) || 'without Location'}`;
       throw new NotActive(new YarnError('NO_ACTIVE_RM', { ...where, status, message }));
     }
     if (status >= 400) throw errorFromStatus(status, text, where);
@@ -262,11 +282,13 @@ export class ResourceManagerClient implements ResourceManager {
       } catch (err) {
         // While RMs elect, a plain 200 "There is no active RM right now." arrives: never a success.
         const code = /no active RM/i.test(text) ? 'NO_ACTIVE_RM' : 'BAD_RESPONSE';
-        throw new NotActive(new YarnError(code, { ...where, status, message: `${status} not JSON: ${truncate(text)}`, cause: err }));
+        const message = `${status} not JSON: ${truncate(text)}`;
+        throw new NotActive(new YarnError(code, { ...where, status, message, cause: err }));
       }
     }
     if (!call.ok.includes(status)) {
-      throw new YarnError('BAD_RESPONSE', { ...where, status, message: `unexpected status ${status}${text ? `: ${truncate(text)}` : ''}` });
+      const message = `unexpected status ${status}${text ? `: ${truncate(text)}` : ''}`;
+      throw new YarnError('BAD_RESPONSE', { ...where, status, message });
     }
     return { rm, step: call.step, status, json };
   }
@@ -286,7 +308,9 @@ export function toSubmissionContext(s: ApplicationSubmission): Record<string, un
       'local-resources': {
         entry: Object.entries(s.localResources).map(([key, r]) => ({
           key,
-          value: { resource: r.resource, type: r.type, visibility: r.visibility, size: r.size, timestamp: r.timestamp },
+          value: {
+            resource: r.resource, type: r.type, visibility: r.visibility, size: r.size, timestamp: r.timestamp,
+          },
         })),
       },
       environment: { entry: Object.entries(s.environment).map(([key, value]) => ({ key, value })) },

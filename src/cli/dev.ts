@@ -1,0 +1,114 @@
+// `sluice dev`: a whole local Sluice on this machine: a throwaway Redis, a ResourceManager
+// emulator per example region, the API, a worker process per region; then one example job,
+// followed to its end. Ctrl-C (or --exit-after-demo) tears everything down.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { buildApp } from '../api/build-app.ts';
+import { loadConfig } from '../config/config.ts';
+import { startLocalRedis } from '../dev/local-redis.ts';
+import { startRmEmulator, type RmEmulator } from '../emulator/index.ts';
+import { createLogger } from '../log.ts';
+import { JobProducer } from '../queue/job-producer.ts';
+import { loadRegions } from '../regions/index.ts';
+import { JobStore, keysFor } from '../store/index.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<void> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const teardown = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => console.error(`teardown: ${(err as Error).message}`));
+  };
+  try {
+    const redis = await startLocalRedis();
+    cleanups.push(() => redis.close());
+    const token = process.env.SLUICE_DEV_TOKEN || `dev-${randomBytes(12).toString('hex')}`;
+    const env = {
+      ...process.env,
+      SLUICE_REDIS_URL: redis.url,
+      SLUICE_TOKENS: JSON.stringify([{ token, principal: 'developer', regions: ['*'], admin: true }]),
+    };
+    const config = loadConfig({ configDir: join(REPO, 'config'), env });
+    const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
+    const regions = loadRegions(config.regions.dir);
+
+    for (const region of regions.values()) {
+      const url = new URL(region.yarn.resourceManagers[0]!);
+      const emu: RmEmulator = await startRmEmulator({ host: url.hostname, port: Number(url.port) });
+      cleanups.push(() => emu.close());
+      console.log(`ResourceManager emulator for ${region.name}: ${emu.url} (no Java: scripts run as local processes)`);
+    }
+
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    cleanups.push(async () => conn.disconnect());
+    const keys = keysFor(config.redis.namespace);
+    const store = new JobStore(conn, keys, { idempotencyTtlSeconds: config.idempotency.ttlSeconds, eventsMaxLength: config.events.maxLength });
+    const producer = new JobProducer(conn, keys.ns, regions.keys());
+    cleanups.push(() => producer.close());
+    const app = buildApp({ config, regions, store, producer, redis: conn, log });
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    cleanups.push(() => app.close());
+
+    for (const name of regions.keys()) {
+      const child = await startWorker(name, env);
+      cleanups.push(() => stopChild(child));
+    }
+
+    console.log(`\nSluice is up: ${address}\ntoken: ${token}\nregions: ${[...regions.keys()].join(', ')}\n`);
+    await runExampleJob(address, token, [...regions.keys()][0]!);
+
+    if (!opts.exitAfterDemo) {
+      console.log('\nRunning. Ctrl-C stops everything.');
+      await new Promise<void>((r) => { process.once('SIGINT', r); process.once('SIGTERM', r); });
+    }
+  } finally {
+    await teardown();
+  }
+}
+
+async function startWorker(region: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region], {
+    cwd: REPO, env: { ...env, SLUICE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('region worker started')) resolvePromise(); });
+    child.once('exit', (code) => reject(new Error(`worker for ${region} exited with ${code}`)));
+  });
+  console.log(`worker for ${region}: pid ${child.pid}`);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function runExampleJob(api: string, token: string, region: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const spec = {
+    region, name: 'hello-sluice', kind: 'shell',
+    script: '#!/usr/bin/env bash\necho "hello from $(hostname), args: $*, TARGET=$TARGET"\n',
+    args: ['--date', new Date().toISOString().slice(0, 10)], env: { TARGET: 'dev' },
+    labels: { team: 'platform', dag: 'example' },
+  };
+  console.log(`submitting an example job to ${region}:\n  curl -X POST ${api}/v1/jobs -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${JSON.stringify(spec)}'`);
+  const res = await fetch(`${api}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify(spec) });
+  const job = (await res.json()) as { id: string };
+  console.log(`HTTP ${res.status}: job ${job.id}`);
+  const events = await fetch(`${api}/v1/jobs/${job.id}/events`, { headers });
+  const decoder = new TextDecoder();
+  for await (const chunk of events.body as unknown as AsyncIterable<Uint8Array>) {
+    for (const line of decoder.decode(chunk).split('\n')) {
+      if (!line.startsWith('data: ')) continue;
+      const e = JSON.parse(line.slice(6)) as { from: string | null; to: string };
+      console.log(`  ${e.from ?? '(new)'} → ${e.to}`);
+    }
+  }
+  const final = await (await fetch(`${api}/v1/jobs/${job.id}`, { headers })).json();
+  console.log(`job ${job.id} ended: ${JSON.stringify(final, null, 2)}`);
+}

@@ -1,0 +1,189 @@
+// The RM side of an application's life: NEW_SAVING → SUBMITTED → ACCEPTED → RUNNING → a final state,
+// the scheduler's rejection of an unknown queue, the AM crashing, the AM unregistering, and a kill.
+// Every step is asynchronous, as on a real RM, so a client always sees the intermediate answers
+// (202 from a kill first, never an instant 200).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
+import { isFinal, yarnState, type EmulatedApp, type ShellContainer } from './emulated-app.ts';
+import type { EmulatorConfig } from './options.ts';
+import { isGroupAlive, signalGroup } from './process-group.ts';
+import { launchShellContainers } from './shell-containers.ts';
+import { amCrashDiagnostics, dsFailureDiagnostics, initShellAm } from './shell-am.ts';
+import type { Submission } from './submission.ts';
+
+const KILL_POLL_MS = 20;
+/** After this long a kill completes even if some process ignored SIGKILL (e.g. uninterruptible I/O). */
+const KILL_GIVE_UP_MS = 5000;
+
+export class AppLifecycle {
+  constructor(
+    private readonly config: Readonly<EmulatorConfig>,
+    private readonly workDir: string,
+    private readonly rmUrl: () => string,
+  ) {}
+
+  private get log(): Logger {
+    return this.config.logger;
+  }
+
+  private schedule(app: EmulatedApp, ms: number, step: () => void): void {
+    const timer = setTimeout(() => {
+      app.timers.delete(timer);
+      try {
+        step();
+      } catch (err) {
+        this.log.error({ err, appId: app.id }, 'emulator step failed');
+      }
+    }, ms);
+    timer.unref();
+    app.timers.add(timer);
+  }
+
+  private clearTimers(app: EmulatedApp): void {
+    for (const t of app.timers) clearTimeout(t);
+    app.timers.clear();
+  }
+
+  create(sub: Submission, user: string): EmulatedApp {
+    const global = this.config.globalMaxAppAttempts;
+    const app: EmulatedApp = {
+      // The RM prints the parsed id: application_1_1 comes back as application_1_0001.
+      id: formatApplicationId(sub.parsedId),
+      parsedId: sub.parsedId,
+      user,
+      name: sub.name,
+      queue: sub.queue,
+      applicationType: sub.applicationType,
+      tags: sub.tags,
+      priority: sub.priority,
+      // RMAppImpl: ≤ 0 or above the global limit means the global limit.
+      maxAppAttempts: sub.maxAppAttempts <= 0 || sub.maxAppAttempts > global ? global : sub.maxAppAttempts,
+      amResource: { memory: Math.max(sub.resource.memory, 1024), vCores: Math.max(sub.resource.vCores, 1) },
+      amEnvironment: sub.environment,
+      amCommand: sub.command,
+      amLocalResources: sub.localResources,
+      state: 'NEW_SAVING',
+      stateBeforeKilling: null,
+      finalStatus: 'UNDEFINED',
+      diagnostics: '',
+      progress: 0,
+      startedTime: Date.now(),
+      launchTime: 0,
+      finishedTime: 0,
+      amContainerId: null,
+      appDir: null,
+      containers: [],
+      timers: new Set(),
+    };
+    this.schedule(app, 0, () => this.onSaved(app));
+    return app;
+  }
+
+  /** The state store has the app; the scheduler takes it or rejects it. */
+  private onSaved(app: EmulatedApp): void {
+    app.state = 'SUBMITTED';
+    if (!this.config.queues.includes(app.queue)) {
+      this.finish(app, 'FAILED', 'FAILED',
+        `Application ${app.id} submitted by user ${app.user} to unknown queue: ${app.queue}`);
+      return;
+    }
+    this.schedule(app, this.config.acceptDelayMs, () => this.onAccepted(app));
+  }
+
+  private onAccepted(app: EmulatedApp): void {
+    app.state = 'ACCEPTED';
+    app.amContainerId = formatContainerId(app.parsedId, 1, 1);
+    app.launchTime = Date.now();
+    app.diagnostics = 'AM container is launched, waiting for AM container to Register with RM';
+    app.appDir = join(this.workDir, app.id);
+    mkdirSync(join(app.appDir, app.amContainerId), { recursive: true });
+    this.schedule(app, this.config.acceptDelayMs, () => this.startAm(app));
+  }
+
+  private amLog(app: EmulatedApp, file: 'AppMaster.stdout' | 'AppMaster.stderr', text: string): void {
+    writeFileSync(join(app.appDir as string, app.amContainerId as string, file), `${text}\n`, { flag: 'a' });
+  }
+
+  /** The DS AM starts: init() may crash it; otherwise it registers (RUNNING) and launches containers. */
+  private startAm(app: EmulatedApp): void {
+    const init = initShellAm(app.amCommand, app.amEnvironment, app.amLocalResources);
+    if (!init.ok) {
+      this.amLog(app, 'AppMaster.stderr', `ERROR distributedshell.ApplicationMaster: Error running ApplicationMaster\n${init.exception}`);
+      this.finish(app, 'FAILED', 'FAILED', amCrashDiagnostics({
+        appId: app.id,
+        attemptId: formatAttemptId(app.parsedId, 1),
+        amContainerId: app.amContainerId as string,
+        exitCode: 1,
+        stderrTail: init.exception,
+        maxAppAttempts: app.maxAppAttempts,
+        globalMaxAppAttempts: this.config.globalMaxAppAttempts,
+        trackingUrl: `${this.rmUrl()}/cluster/app/${app.id}`,
+        now: new Date(),
+      }));
+      return;
+    }
+    app.state = 'RUNNING';
+    app.diagnostics = '';
+    const [nodeHost = '127.0.0.1', nodeHttpPort = '8042'] = this.config.nodeHttpAddress.split(':');
+    const errors = launchShellContainers(app, init.plan, { nodeHost, nodeHttpPort }, this.log.child({ appId: app.id }),
+      (c) => this.onContainerDone(app, c));
+    for (const e of errors) this.amLog(app, 'AppMaster.stderr', `ERROR container localization failed: ${e}`);
+  }
+
+  private onContainerDone(app: EmulatedApp, container: ShellContainer): void {
+    this.log.debug({ appId: app.id, containerId: container.containerId, exitCode: container.exitCode }, 'container done');
+    if (app.state !== 'RUNNING' || !app.containers.every((c) => c.done)) return;
+    // ApplicationMaster.finish(): every container ran; failed = non-zero exits.
+    const total = app.containers.length;
+    const failed = app.containers.filter((c) => c.exitCode !== 0).length;
+    app.progress = 100;
+    if (failed === 0) this.finish(app, 'FINISHED', 'SUCCEEDED', '');
+    else this.finish(app, 'FINISHED', 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failed }));
+  }
+
+  private finish(app: EmulatedApp, state: 'FINISHED' | 'FAILED' | 'KILLED', finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED', diagnostics: string): void {
+    this.clearTimers(app);
+    app.state = state;
+    app.finalStatus = finalStatus;
+    app.diagnostics = diagnostics;
+    app.finishedTime = Date.now();
+    this.log.info({ appId: app.id, state, finalStatus }, 'application ended');
+  }
+
+  /**
+   * ClientRMService.forceKillApplication for a live app: the app goes KILLING now and KILLED once
+   * its containers are gone (NM: SIGTERM, then SIGKILL after sleep-delay-before-sigkill.ms).
+   */
+  requestKill(app: EmulatedApp, user: string, diagnostics: string | undefined): void {
+    if (isFinal(app) || app.state === 'KILLING') return;
+    const note = diagnostics?.trim();
+    const message = `Application ${app.id} was killed by user ${user}${note ? ` with diagnostic message: ${note}` : ''}`;
+    app.stateBeforeKilling = yarnState(app);
+    app.state = 'KILLING';
+    this.clearTimers(app);
+    const groups = app.containers.filter((c) => !c.done && c.pgid !== null).map((c) => c.pgid as number);
+    for (const pgid of groups) signalGroup(pgid, 'SIGTERM');
+    this.schedule(app, this.config.sigkillDelayMs, () => {
+      for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    });
+    const deadline = Date.now() + KILL_GIVE_UP_MS;
+    const poll = (): void => {
+      if (groups.some(isGroupAlive) && Date.now() < deadline) {
+        this.schedule(app, KILL_POLL_MS, poll);
+        return;
+      }
+      for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+      this.finish(app, 'KILLED', 'KILLED', message);
+    };
+    this.schedule(app, KILL_POLL_MS, poll);
+  }
+
+  /** Emulator shutdown: no more steps, no process left behind. */
+  destroy(app: EmulatedApp): void {
+    this.clearTimers(app);
+    for (const c of app.containers) if (c.pgid !== null) signalGroup(c.pgid, 'SIGKILL');
+  }
+}

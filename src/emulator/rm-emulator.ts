@@ -1,0 +1,134 @@
+// startRmEmulator: an in-process YARN ResourceManager speaking the REST subset Sluice uses, with
+// Distributed Shell semantics for submitted apps, plus controls for tests (latency, failures, HA).
+// Test and local-run code only: production code never imports src/emulator.
+
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppLifecycle } from './app-lifecycle.ts';
+import { AppRegistry } from './app-registry.ts';
+import { buildEmulatorApp } from './build-app.ts';
+import { yarnState } from './emulated-app.ts';
+import { HttpFaults, type InjectedFailure } from './http-faults.ts';
+import { compileOptions, type RmEmulatorOptions } from './options.ts';
+import { isGroupAlive } from './process-group.ts';
+import type { RmContext } from './rm-context.ts';
+
+export interface EmulatedAppView {
+  id: string;
+  /** As GET /apps/{id} reports it. */
+  state: string;
+  finalStatus: string;
+  /** Pid (= process group id) of the first shell container, once started. */
+  pid: number | null;
+  /** Directory of the first shell container (ExecScript.sh, stdout, stderr), once made. */
+  workDir: string | null;
+}
+
+export interface RmEmulator {
+  /** http://host:port, no trailing slash. */
+  url: string;
+  /** Every HTTP request received, by method and/or path (path without query). */
+  requestCount(filter?: { method?: string; path?: string }): number;
+  resetRequestCount(): void;
+  setLatency(ms: number): void;
+  /** The next `times` requests matching method and path prefix are answered with status/body. */
+  injectFailure(f: InjectedFailure): void;
+  /** Become STANDBY: redirect to activeUrl (null: no active RM known). */
+  setStandby(activeUrl: string | null): void;
+  setActive(): void;
+  application(id: string): EmulatedAppView | undefined;
+  /** Is a process of the app's script process group(s) still alive? */
+  isProcessAlive(id: string): boolean;
+  /** Kills every process group, closes the server, removes the temp workDir it made. Idempotent. */
+  close(): Promise<void>;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmulator> {
+  const config = compileOptions(opts);
+  const ownsWorkDir = config.workDir === undefined;
+  const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), 'sluice-rm-emulator-')));
+  mkdirSync(workDir, { recursive: true });
+
+  let url = '';
+  const ctx: RmContext = {
+    config,
+    registry: new AppRegistry(config.clusterTimestamp),
+    lifecycle: new AppLifecycle(config, workDir, () => url),
+    faults: new HttpFaults(config.latencyMs),
+    ha: { state: config.haState, activeUrl: null },
+    url: () => url,
+  };
+  const server = buildEmulatorApp(ctx);
+  await server.listen({ host: config.host, port: config.port });
+  url = `http://${hostForUrl(config.host)}:${(server.server.address() as AddressInfo).port}`;
+  config.logger.info({ url, workDir, haState: config.haState }, 'RM emulator listening');
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    // Every step runs even if an earlier one throws; the first error is rethrown at the end.
+    const errors: unknown[] = [];
+    for (const app of ctx.registry.all()) {
+      try {
+        ctx.lifecycle.destroy(app);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    try {
+      await server.close();
+    } catch (err) {
+      errors.push(err);
+    }
+    if (ownsWorkDir) {
+      try {
+        rmSync(workDir, { recursive: true, force: true });
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  };
+
+  return {
+    url,
+    requestCount: (filter) => ctx.faults.count(filter),
+    resetRequestCount: () => ctx.faults.resetCount(),
+    setLatency: (ms) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error('setLatency: ms must be ≥ 0');
+      ctx.faults.latencyMs = ms;
+    },
+    injectFailure: (f) => ctx.faults.inject(f),
+    setStandby: (activeUrl) => {
+      ctx.ha.state = 'STANDBY';
+      ctx.ha.activeUrl = activeUrl;
+    },
+    setActive: () => {
+      ctx.ha.state = 'ACTIVE';
+      ctx.ha.activeUrl = null;
+    },
+    application: (id) => {
+      const app = ctx.registry.find(id);
+      if (!app) return undefined;
+      const first = app.containers[0];
+      return {
+        id: app.id,
+        state: yarnState(app),
+        finalStatus: app.finalStatus,
+        pid: first?.pgid ?? null,
+        workDir: first?.child ? first.dir : null,
+      };
+    },
+    isProcessAlive: (id) => {
+      const app = ctx.registry.find(id);
+      return !!app && app.containers.some((c) => c.pgid !== null && isGroupAlive(c.pgid));
+    },
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,193 @@
+// A whole Sluice for integration tests: the API in this process (real HTTP on a free port), each
+// region's worker as its own process (so tests can stop or SIGKILL it), an RM emulator per region,
+// and the suite's real Redis under a fresh namespace.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/build-app.ts';
+import { loadConfig, type TokenGrant } from '../../src/config/config.ts';
+import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
+import type { Job } from '../../src/jobs/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { JobProducer } from '../../src/queue/job-producer.ts';
+import { loadRegions } from '../../src/regions/index.ts';
+import { JobStore, keysFor } from '../../src/store/index.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const REPO = resolve(import.meta.dirname, '../..');
+
+export function redisUrl(): string {
+  const url = process.env.SLUICE_TEST_REDIS_URL;
+  if (!url) throw new Error('SLUICE_TEST_REDIS_URL is not set: run the suite with `npm test`');
+  return url;
+}
+
+export interface StackOptions {
+  regions?: string[];
+  tokens?: TokenGrant[];
+  trackerIntervalMs?: number;
+  /** Extra fields merged into each region file. */
+  region?: (name: string) => Record<string, unknown>;
+  startWorkers?: boolean;
+}
+
+export interface Response<T = any> { status: number; body: T; headers: Headers }
+
+export class Stack {
+  readonly workers = new Map<string, { child: ChildProcess; output: string[] }>();
+  private constructor(
+    readonly api: string,
+    readonly ns: string,
+    readonly redis: Redis,
+    readonly emulators: Map<string, RmEmulator>,
+    readonly regionsDir: string,
+    private readonly app: FastifyInstance,
+    private readonly producer: JobProducer,
+    private readonly scratch: string,
+    private readonly tokens: TokenGrant[],
+  ) {}
+
+  static async start(opts: StackOptions = {}): Promise<Stack> {
+    const names = opts.regions ?? ['ra', 'rb'];
+    const scratch = mkdtempSync(join(tmpdir(), 'sluice-stack-'));
+    const regionsDir = join(scratch, 'regions');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(regionsDir);
+    const emulators = new Map<string, RmEmulator>();
+    for (const name of names) {
+      const emu = await startRmEmulator({ workDir: join(scratch, `yarn-${name}`) });
+      emulators.set(name, emu);
+      writeFileSync(join(regionsDir, `${name}.json`), JSON.stringify({
+        name,
+        yarn: {
+          resourceManagers: [emu.url], user: 'sluice', queue: 'default',
+          distributedShellJar: join(REPO, 'test/support/emulator-appmaster.jar'),
+          defaults: { memoryMb: 256, vcores: 1, timeoutSeconds: 3600 },
+          limits: { memoryMb: 4096, vcores: 4, timeoutSeconds: 86400 },
+        },
+        staging: { type: 'file', dir: join(scratch, `staging-${name}`) },
+        worker: { concurrency: 8, trackerIntervalMs: opts.trackerIntervalMs ?? 300 },
+        ...opts.region?.(name),
+      }, null, 2));
+    }
+    const ns = `t${randomBytes(4).toString('hex')}`;
+    const tokens = opts.tokens ?? [{ token: ADMIN_TOKEN, principal: 'admin', regions: ['*'], admin: true }];
+    const config = loadConfig({ configDir: join(REPO, 'config'), env: stackEnv(ns, regionsDir, tokens) });
+    const regions = loadRegions(regionsDir);
+    const redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const keys = keysFor(ns);
+    const store = new JobStore(redis, keys, { idempotencyTtlSeconds: 3600, eventsMaxLength: 10000 });
+    const producer = new JobProducer(redis, ns, regions.keys());
+    const app = buildApp({ config, regions, store, producer, redis, log: createLogger('silent') });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const stack = new Stack(address, ns, redis, emulators, regionsDir, app, producer, scratch, tokens);
+    if (opts.startWorkers ?? true) for (const name of names) await stack.startWorker(name);
+    return stack;
+  }
+
+  /** Starts the region's worker process and waits until it serves its queues. */
+  async startWorker(region: string): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region], {
+      cwd: REPO,
+      env: { ...process.env, ...stackEnv(this.ns, this.regionsDir, this.tokens), SLUICE_LOG_LEVEL: process.env.SLUICE_TEST_WORKER_LOG ?? 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    this.workers.set(region, { child, output });
+    await new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker ${region} did not start:\n${output.join('')}`)), 20_000);
+      const onData = (d: Buffer) => {
+        output.push(d.toString());
+        if (process.env.SLUICE_TEST_WORKER_LOG === 'debug') process.stderr.write(d);
+        if (d.toString().includes('region worker started')) {
+          clearTimeout(timer);
+          resolvePromise();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker ${region} exited with ${code}:\n${output.join('')}`));
+      });
+    });
+  }
+
+  async stopWorker(region: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const w = this.workers.get(region);
+    if (!w) return;
+    this.workers.delete(region);
+    if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+    const exited = new Promise((r) => w.child.once('exit', r));
+    w.child.kill(signal);
+    await exited;
+  }
+
+  async request<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<Response<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    const token = opts.token === undefined ? ADMIN_TOKEN : opts.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${this.api}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  submit(spec: Record<string, unknown>, opts: { idempotencyKey?: string; token?: string } = {}): Promise<Response> {
+    return this.request('POST', '/v1/jobs', {
+      body: spec, token: opts.token, headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
+    });
+  }
+
+  /** Polls the job until `done` holds; fails with the job's last state after `timeoutMs`. */
+  async waitForJob(id: string, done: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Job | undefined;
+    while (Date.now() < deadline) {
+      const res = await this.request<Job>('GET', `/v1/jobs/${id}`);
+      last = res.body;
+      if (res.status === 200 && done(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`job ${id} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last)}\nworkers:\n${[...this.workers.entries()].map(([r, w]) => `[${r}] ${w.output.join('').slice(-3000)}`).join('\n')}`);
+  }
+
+  waitForState(id: string, state: string, timeoutMs?: number) {
+    return this.waitForJob(id, (j) => j.state === state, timeoutMs);
+  }
+
+  async queueCounts(): Promise<Record<string, unknown>> {
+    const regions = [...this.emulators.keys()];
+    return Object.fromEntries(await Promise.all(regions.map(async (r) => [r, await this.producer.counts(r)])));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.workers.keys()].map((r) => this.stopWorker(r)));
+    await this.app.close();
+    await this.producer.close();
+    await Promise.allSettled([...this.emulators.values()].map((e) => e.close()));
+    this.redis.disconnect();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+function stackEnv(ns: string, regionsDir: string, tokens: TokenGrant[]): Record<string, string> {
+  return {
+    NODE_ENV: 'test', SLUICE_REDIS_URL: redisUrl(), SLUICE_NAMESPACE: ns,
+    SLUICE_REGIONS_DIR: regionsDir, SLUICE_TOKENS: JSON.stringify(tokens),
+  };
+}
+
+export function shellJob(region: string, script: string, extra: Record<string, unknown> = {}) {
+  return { region, name: 'test-job', kind: 'shell', script, ...extra };
+}
