@@ -19,5 +19,6 @@ export function parseJobState(value: string): JobState {
   throw new Error(`unknown job state "${value}"`);
 }
 
-/** Why a job ended KILLED. */
-export type KillReason = 'cancelled' | 'timeout' | 'gateway';
+/** Why a job ended KILLED: a caller's cancel, its timeout, Sluice itself, or someone outside Sluice (e.g. `yarn app -kill`). */
+export const KILL_REASONS = ['cancelled', 'timeout', 'gateway', 'external'] as const;
+export type KillReason = (typeof KILL_REASONS)[number];

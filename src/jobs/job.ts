@@ -1,7 +1,7 @@
 // The job record as the API returns it (ARCHITECTURE.md, HTTP API: "Job (response)").
 
 import { z } from 'zod';
-import { JOB_STATES } from './job-state.ts';
+import { JOB_STATES, KILL_REASONS } from './job-state.ts';
 
 export const applicationView = z.object({
   id: z.string(),
@@ -26,7 +26,7 @@ export const jobView = z.object({
   application: applicationView.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   cancel: z.object({ requestedAt: z.string(), by: z.string(), reason: z.string() }).nullable(),
-  killReason: z.enum(['cancelled', 'timeout', 'gateway']).nullable(),
+  killReason: z.enum(KILL_REASONS).nullable(),
 });
 
 export type Job = z.infer<typeof jobView>;

@@ -24,7 +24,13 @@ export async function finishWithApplication(
       ? { code: mapped.unexpected ? 'UNEXPECTED_YARN_STATE' : 'APPLICATION_FAILED', message: mapped.unexpected ?? (app.diagnostics || `application ${app.id} failed`) }
       : undefined;
   const job = await ctx.store.get(jobId);
-  const reason = killReason ?? job?.killReason ?? 'gateway';
+  // The tracker may see the kill before the cancel path records it: a requested cancel is the reason.
+  const reason = killReason ?? job?.killReason ?? (job?.cancel ? 'cancelled' : 'external');
+  if (app.state === 'FINISHED' && (job?.state === 'SUBMITTING' || job?.state === 'ACCEPTED')) {
+    // The application ran (its AM finished) between two ticks: record RUNNING so every consumer
+    // sees the same lifecycle, however short the job.
+    await ctx.store.transition(jobId, 'RUNNING', { application: { ...applicationView(app), state: 'RUNNING', finalStatus: 'UNDEFINED' } }, ['SUBMITTING', 'ACCEPTED']);
+  }
   const patch = mapped.state === 'KILLED'
     ? { application: applicationView(app), killReason: reason, error: { code: reason === 'timeout' ? 'TIMEOUT' : 'KILLED', message: killMessage(reason, job?.timeoutSeconds, app.diagnostics) } }
     : { application: applicationView(app), ...(error ? { error } : {}) };
@@ -36,5 +42,6 @@ export async function finishWithApplication(
 function killMessage(reason: KillReason, timeoutSeconds: number | undefined, diagnostics: string): string {
   if (reason === 'timeout') return `killed after its timeout of ${timeoutSeconds}s`;
   if (reason === 'cancelled') return 'killed: cancelled';
-  return `application was killed outside a Sluice cancel${diagnostics ? `: ${diagnostics}` : ''}`;
+  if (reason === 'gateway') return `killed by Sluice${diagnostics ? `: ${diagnostics}` : ''}`;
+  return `the application was killed outside Sluice${diagnostics ? `: ${diagnostics}` : ''}`;
 }
