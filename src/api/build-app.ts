@@ -1,7 +1,7 @@
 // Builds the HTTP API (Fastify) from its dependencies; listening happens elsewhere, so tests use
 // app.inject() or listen on a free port.
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
 import { Authenticator, type Principal } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -23,7 +23,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ module: 'api' }) as FastifyBaseLogger,
     bodyLimit: deps.config.http.bodyLimitBytes,
-    disableRequestLogging: deps.config.log.level !== 'debug' && deps.config.log.level !== 'trace',
+    // Per-request lines only when debugging: errors are logged by the error handler anyway.
+    logController: new LogController({ disableRequestLogging: deps.config.log.level !== 'debug' && deps.config.log.level !== 'trace' }),
   });
   installErrorHandler(app);
   const auth = new Authenticator(deps.config.auth.tokens);

@@ -3,6 +3,7 @@
 // followed to its end. Ctrl-C (or --exit-after-demo) tears everything down.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -35,10 +36,12 @@ export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<voi
     const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
     const regions = loadRegions(config.regions.dir);
 
+    const emulators = new Map<string, RmEmulator>();
     for (const region of regions.values()) {
       const url = new URL(region.yarn.resourceManagers[0]!);
       const emu: RmEmulator = await startRmEmulator({ host: url.hostname, port: Number(url.port) });
       cleanups.push(() => emu.close());
+      emulators.set(region.name, emu);
       console.log(`ResourceManager emulator for ${region.name}: ${emu.url} (no Java: scripts run as local processes)`);
     }
 
@@ -58,7 +61,11 @@ export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<voi
     }
 
     console.log(`\nSluice is up: ${address}\ntoken: ${token}\nregions: ${[...regions.keys()].join(', ')}\n`);
-    await runExampleJob(address, token, [...regions.keys()][0]!);
+    const first = [...regions.keys()][0]!;
+    const { applicationId } = await runExampleJob(address, token, first);
+    // Job logs through the API come with the real-YARN issue; locally the emulator keeps them.
+    const emulated = applicationId ? emulators.get(first)!.application(applicationId) : undefined;
+XX
 
     if (!opts.exitAfterDemo) {
       console.log('\nRunning. Ctrl-C stops everything.');
@@ -88,7 +95,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function runExampleJob(api: string, token: string, region: string): Promise<void> {
+async function runExampleJob(api: string, token: string, region: string): Promise<{ applicationId: string | null }> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const spec = {
     region, name: 'hello-sluice', kind: 'shell',
@@ -109,6 +116,7 @@ async function runExampleJob(api: string, token: string, region: string): Promis
       console.log(`  ${e.from ?? '(new)'} → ${e.to}`);
     }
   }
-  const final = await (await fetch(`${api}/v1/jobs/${job.id}`, { headers })).json();
+  const final = (await (await fetch(`${api}/v1/jobs/${job.id}`, { headers })).json()) as { application: { id: string } | null };
   console.log(`job ${job.id} ended: ${JSON.stringify(final, null, 2)}`);
+  return { applicationId: final.application?.id ?? null };
 }

@@ -59,6 +59,7 @@ async function waitForPing(url: string, child: ReturnType<typeof spawn>): Promis
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => {}); // refused while redis-server starts: expected, retried below
     try {
       await r.connect();
       await r.ping();
