@@ -65,7 +65,7 @@ export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<voi
     const { applicationId } = await runExampleJob(address, token, first);
     // Job logs through the API come with the real-YARN issue; locally the emulator keeps them.
     const emulated = applicationId ? emulators.get(first)!.application(applicationId) : undefined;
-XX
+    if (emulated?.workDir) console.log(`its stdout (from the emulator's container folder):\n${readFileSync(join(emulated.workDir, 'stdout'), 'utf8')}`);
 
     if (!opts.exitAfterDemo) {
       console.log('\nRunning. Ctrl-C stops everything.');
