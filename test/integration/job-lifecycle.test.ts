@@ -115,3 +115,18 @@ test("two regions: with region A's worker stopped, region B's jobs still run to 
     if (!stack.workers.has('ra')) await stack.startWorker('ra');
   }
 });
+
+test('same Idempotency-Key and body twice, with workers running: one job, one application', async () => {
+  const spec = shellJob('ra', 'echo idempotent', { labels: { dag: 'idem' } });
+  const first = await stack.submit(spec, { idempotencyKey: 'run-once-e2e' });
+  const second = await stack.submit(spec, { idempotencyKey: 'run-once-e2e' });
+  assert.deepEqual([first.status, second.status], [202, 200]);
+  assert.equal(second.body.id, first.body.id);
+  const job = await stack.waitForState(first.body.id, 'SUCCEEDED');
+  const third = await stack.submit(spec, { idempotencyKey: 'run-once-e2e' });
+  assert.equal(third.status, 200);
+  assert.equal(third.body.state, 'SUCCEEDED');
+  const emu = stack.emulators.get('ra')!;
+  const tagged = await fetch(`${emu.url}/ws/v1/cluster/apps?applicationTags=sluice-job-${first.body.id.toLowerCase()}`).then((r) => r.json()) as { apps: { app: { id: string }[] } | null };
+  assert.deepEqual(tagged.apps?.app.map((a) => a.id), [job.application!.id]);
+});
