@@ -1,7 +1,7 @@
 // EmulatedApp → the RM's AppInfo JSON (GET /apps/{id} and each element of GET /apps). Fields the
 // real JAXB output leaves out while null (amContainerLogs before an AM exists) are left out here too.
 
-import { isFinal, yarnState, type EmulatedApp } from './emulated-app.ts';
+import { isFinalStateStored, yarnState, type EmulatedApp } from './emulated-app.ts';
 
 export interface AppInfoContext {
   rmUrl: string;
@@ -10,7 +10,7 @@ export interface AppInfoContext {
 }
 
 function trackingUi(app: EmulatedApp): string {
-  if (isFinal(app)) return 'History';
+  if (isFinalStateStored(app)) return 'History';
   return app.state === 'RUNNING' || app.state === 'KILLING' ? 'ApplicationMaster' : 'UNASSIGNED';
 }
 

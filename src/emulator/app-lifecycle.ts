@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
-import { isFinal, yarnState, type EmulatedApp, type ShellContainer } from './emulated-app.ts';
+import { isFinalStateStored, yarnState, type EmulatedApp, type ShellContainer } from './emulated-app.ts';
 import type { EmulatorConfig } from './options.ts';
 import { isGroupAlive, signalGroup } from './process-group.ts';
 import { launchShellContainers } from './shell-containers.ts';
@@ -140,17 +140,25 @@ export class AppLifecycle {
     const total = app.containers.length;
     const failed = app.containers.filter((c) => c.exitCode !== 0).length;
     app.progress = 100;
-    if (failed === 0) this.finish(app, 'FINISHED', 'SUCCEEDED', '');
-    else this.finish(app, 'FINISHED', 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failed }));
+    if (failed === 0) this.unregister(app, 'SUCCEEDED', '');
+    else this.unregister(app, 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failed }));
   }
 
-  private finish(app: EmulatedApp, state: 'FINISHED' | 'FAILED' | 'KILLED', finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED', diagnostics: string): void {
+  /** The AM unregisters: FINISHING until its own container is gone, then FINISHED. */
+  private unregister(app: EmulatedApp, finalStatus: 'SUCCEEDED' | 'FAILED', diagnostics: string): void {
+    this.finish(app, 'FINISHING', finalStatus, diagnostics);
+    this.schedule(app, this.config.acceptDelayMs, () => {
+      app.state = 'FINISHED';
+    });
+  }
+
+  private finish(app: EmulatedApp, state: 'FINISHING' | 'FAILED' | 'KILLED', finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED', diagnostics: string): void {
     this.clearTimers(app);
     app.state = state;
     app.finalStatus = finalStatus;
     app.diagnostics = diagnostics;
     app.finishedTime = Date.now();
-    this.log.info({ appId: app.id, state, finalStatus }, 'application ended');
+    this.log.info({ appId: app.id, state: yarnState(app), finalStatus }, 'application ended');
   }
 
   /**
@@ -158,7 +166,7 @@ export class AppLifecycle {
    * its containers are gone (NM: SIGTERM, then SIGKILL after sleep-delay-before-sigkill.ms).
    */
   requestKill(app: EmulatedApp, user: string, diagnostics: string | undefined): void {
-    if (isFinal(app) || app.state === 'KILLING') return;
+    if (isFinalStateStored(app) || app.state === 'KILLING') return;
     const note = diagnostics?.trim();
     const message = `Application ${app.id} was killed by user ${user}${note ? ` with diagnostic message: ${note}` : ''}`;
     app.stateBeforeKilling = yarnState(app);

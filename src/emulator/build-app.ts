@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isExempt, standbyAnswer } from './ha-filter.ts';
 import { RestErrorResponse } from './remote-exception.ts';
-import { pathOf, type RmContext } from './rm-context.ts';
+import { pathOf, UnsupportedMediaType, type RmContext } from './rm-context.ts';
 import { registerAppRoutes } from './routes-apps.ts';
 import { registerClusterRoutes } from './routes-cluster.ts';
 
@@ -49,6 +49,9 @@ export function buildEmulatorApp(ctx: RmContext): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof RestErrorResponse) {
       return reply.code(err.restError.status).send(err.restError.body);
+    }
+    if (err instanceof UnsupportedMediaType) {
+      return reply.code(415).type('text/plain; charset=utf-8').send(err.message);
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status < 500) return reply.code(status).send({ error: (err as Error).message });

@@ -1,18 +1,23 @@
 // One application as the emulated RM keeps it. `state` is the RM's internal RMAppState (it can be
-// KILLING, which the real RM shows verbatim in PUT/GET …/state answers); `yarnState()` is the
-// YarnApplicationState that GET /apps and /apps/{id} report (KILLING shows as the state before it).
+// KILLING or FINISHING, which the real RM shows verbatim in PUT/GET …/state answers); `yarnState()`
+// is the YarnApplicationState that GET /apps and /apps/{id} report (RMAppImpl.createApplicationState:
+// KILLING shows as the state before it, FINISHING as FINISHED).
 
 import type { ChildProcess } from 'node:child_process';
 import type { ParsedAppId } from './application-id.ts';
 
 export type RmAppState =
-  | 'NEW' | 'NEW_SAVING' | 'SUBMITTED' | 'ACCEPTED' | 'RUNNING' | 'KILLING' | 'FINISHED' | 'FAILED' | 'KILLED';
+  | 'NEW' | 'NEW_SAVING' | 'SUBMITTED' | 'ACCEPTED' | 'RUNNING' | 'KILLING' | 'FINISHING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
-export type YarnState = Exclude<RmAppState, 'KILLING'>;
+export type YarnState = Exclude<RmAppState, 'KILLING' | 'FINISHING'>;
 
 export type FinalStatus = 'UNDEFINED' | 'SUCCEEDED' | 'FAILED' | 'KILLED' | 'ENDED';
 
-export const FINAL_STATES: ReadonlySet<RmAppState> = new Set(['FINISHED', 'FAILED', 'KILLED']);
+/**
+ * RMAppImpl.isAppFinalStateStored: FINISHING (the AM unregistered, its container not yet gone)
+ * counts, so a kill then answers 200 with state FINISHING.
+ */
+const FINAL_STATE_STORED: ReadonlySet<RmAppState> = new Set(['FINISHING', 'FINISHED', 'FAILED', 'KILLED']);
 
 /** A shell container the emulated DS AM launched. */
 export interface ShellContainer {
@@ -61,9 +66,10 @@ export interface EmulatedApp {
 }
 
 export function yarnState(app: EmulatedApp): YarnState {
-  return app.state === 'KILLING' ? (app.stateBeforeKilling ?? 'RUNNING') : app.state;
+  if (app.state === 'KILLING') return app.stateBeforeKilling ?? 'RUNNING';
+  return app.state === 'FINISHING' ? 'FINISHED' : app.state;
 }
 
-export function isFinal(app: EmulatedApp): boolean {
-  return FINAL_STATES.has(app.state);
+export function isFinalStateStored(app: EmulatedApp): boolean {
+  return FINAL_STATE_STORED.has(app.state);
 }

@@ -18,7 +18,7 @@ export interface RmEmulatorOptions {
   haState?: HaState;
   /** Delay added to every response. */
   latencyMs?: number;
-  /** Time from submit to ACCEPTED, and again from ACCEPTED to RUNNING. Default 50 ms. */
+  /** Time from submit to ACCEPTED, again from ACCEPTED to RUNNING, and how long FINISHING lasts. Default 50 ms. */
   acceptDelayMs?: number;
   logger?: Logger;
 }

@@ -28,6 +28,21 @@ export function pathOf(rawUrl: string): string {
   return q < 0 ? rawUrl : rawUrl.slice(0, q);
 }
 
+/**
+ * Jersey matches @Consumes(JSON, XML) before the resource method runs: any other (or no) content
+ * type is a 415 even ahead of the user check. The emulator reads JSON only, so XML is refused too.
+ */
+export function requireJson(contentType: string | undefined): void {
+  if (!contentType || !/^application\/json\b/i.test(contentType.trim())) throw new UnsupportedMediaType();
+}
+
+export class UnsupportedMediaType extends Error {
+  constructor() {
+    super('Unsupported Media Type (the emulator accepts application/json only)');
+    this.name = 'UnsupportedMediaType';
+  }
+}
+
 /** Security off: the caller is whoever ?user.name= says; writes without it are refused. */
 export function requireUser(rawUrl: string): string {
   const user = queryOf(rawUrl).get('user.name');

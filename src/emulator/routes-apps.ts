@@ -4,10 +4,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseApplicationId } from './application-id.ts';
 import { toAppInfo } from './app-info.ts';
-import { isFinal, type EmulatedApp } from './emulated-app.ts';
+import { isFinalStateStored, type EmulatedApp } from './emulated-app.ts';
 import { parseListQuery } from './list-query.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
-import { pathOf, queryOf, requireUser, type RmContext } from './rm-context.ts';
+import { pathOf, queryOf, requireJson, requireUser, type RmContext } from './rm-context.ts';
 import { parseSubmission } from './submission.ts';
 
 const BASE = '/ws/v1/cluster/apps';
@@ -58,6 +58,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
   });
 
   app.post(BASE, async (req, reply) => {
+    requireJson(req.headers['content-type']);
     const user = requireUser(req.url);
     const sub = parseSubmission(req.body ?? '', ctx.config.maxResource);
     const accepted = (): FastifyReply =>
@@ -96,6 +97,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
   }));
 
   app.put<{ Params: { appId: string } }>(`${BASE}/:appId/state`, async (req, reply) => {
+    requireJson(req.headers['content-type']);
     const user = requireUser(req.url);
     const target = parseJson(req.body);
     const emulated = findApp(ctx, req.params.appId);
@@ -105,7 +107,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
       throw new RestErrorResponse(restErrors.badRequest("Only 'KILLED' is allowed as a target state."));
     }
     // forceKillApplication answers "done" only once the final state is stored.
-    if (isFinal(emulated)) return { state: current };
+    if (isFinalStateStored(emulated)) return { state: current };
     const diagnostics = typeof target.diagnostics === 'string' ? target.diagnostics : undefined;
     ctx.lifecycle.requestKill(emulated, user, diagnostics);
     return reply.code(202).header('location', `${ctx.url()}${pathOf(req.url)}`).send({ state: current });

@@ -103,7 +103,18 @@ async function waitForApp(id: string, done: (app: any) => boolean, timeoutMs = 5
   }
 }
 
-const isFinal = (a: any) => ['FINISHED', 'FAILED', 'KILLED'].includes(a.state);
+/**
+ * Until the RM's internal state is final. GET /apps/{id} already says FINISHED while the app is
+ * FINISHING (AM unregistered, its container not gone yet); …/state and a kill's 200 say FINISHING.
+ */
+async function waitForEnd(id: string): Promise<any> {
+  const deadline = Date.now() + 5000;
+  while (!['FINISHED', 'FAILED', 'KILLED'].includes((await call('GET', `${APPS}/${id}/state`)).json.state)) {
+    if (Date.now() > deadline) assert.fail(`app ${id} did not end`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return (await call('GET', `${APPS}/${id}`)).json.app;
+}
 
 before(async () => {
   staging = await mkdtemp(join(tmpdir(), 'rm-emulator-test-'));
@@ -139,6 +150,10 @@ describe('new application and auth', () => {
       } });
     }
     assert.equal((await call('GET', APPS)).status, 200);
+    // Jersey's @Consumes comes first: a body that is not JSON is 415, before any user check.
+    const text = await request(`${rm.url}${APPS}`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    await text.body.dump();
+    assert.equal(text.statusCode, 415);
   });
 });
 
@@ -155,7 +170,7 @@ describe('submit and run (Distributed Shell)', () => {
     const again = await call('POST', `${APPS}?user.name=alice`, body);
     assert.equal(again.status, 202);
 
-    const app = await waitForApp(id, isFinal);
+    const app = await waitForEnd(id);
     assert.equal(app.state, 'FINISHED');
     assert.equal(app.finalStatus, 'SUCCEEDED');
     assert.equal(readFileSync(marker, 'utf8'), 'run 1\n', 'the script ran exactly once, with --shell_env set');
@@ -169,7 +184,7 @@ describe('submit and run (Distributed Shell)', () => {
 
   test('exit 0 → FINISHED/SUCCEEDED with the RM\'s fields set', async () => {
     const id = await submit('exit 0\n');
-    const app = await waitForApp(id, isFinal);
+    const app = await waitForEnd(id);
     assert.equal(app.state, 'FINISHED');
     assert.equal(app.finalStatus, 'SUCCEEDED');
     assert.equal(app.progress, 100);
@@ -182,7 +197,7 @@ describe('submit and run (Distributed Shell)', () => {
 
   test('exit 3 → FINISHED/FAILED with the DS AM\'s diagnostics', async () => {
     const id = await submit('echo oops >&2\nexit 3\n');
-    const app = await waitForApp(id, isFinal);
+    const app = await waitForEnd(id);
     assert.equal(app.state, 'FINISHED');
     assert.equal(app.finalStatus, 'FAILED');
     assert.equal(app.diagnostics, 'Diagnostics., total=1, completed=1, allocated=1, failed=1');
@@ -191,7 +206,7 @@ describe('submit and run (Distributed Shell)', () => {
 
   test('missing DISTRIBUTEDSHELLSCRIPTLEN: the AM crashes and the app FAILS', async () => {
     const id = await submit('exit 0\n', { env: { DISTRIBUTEDSHELLSCRIPTLEN: undefined } });
-    const app = await waitForApp(id, isFinal);
+    const app = await waitForEnd(id);
     assert.equal(app.state, 'FAILED');
     assert.equal(app.finalStatus, 'FAILED');
     assert.match(app.diagnostics, /failed 1 times .*due to AM Container/);
@@ -200,7 +215,7 @@ describe('submit and run (Distributed Shell)', () => {
 
   test('unknown queue: accepted, then FAILED by the scheduler', async () => {
     const id = await submit('exit 0\n', { queue: 'nope' });
-    const app = await waitForApp(id, isFinal);
+    const app = await waitForEnd(id);
     assert.equal(app.state, 'FAILED');
     assert.equal(app.diagnostics, `Application ${id} submitted by user alice to unknown queue: nope`);
   });
@@ -226,7 +241,7 @@ describe('listing', () => {
   test('by tag (any of, lowercased), by states, and {"apps":null} when empty', async () => {
     const a = await submit('exit 0\n', { tags: ['Sluice-Job-A', 'Team-X'] });
     const b = await submit('sleep 5\n', { tags: ['sluice-job-b'] });
-    await waitForApp(a, isFinal);
+    await waitForEnd(a);
     await waitForApp(b, (app) => app.state === 'RUNNING');
 
     const byTag = await call('GET', `${APPS}?applicationTags=sluice-job-a,sluice-job-b`);
@@ -278,7 +293,7 @@ describe('kill', () => {
 
   test('a finished app answers 200 with its own state; other targets are 400; unknown ids 404', async () => {
     const id = await submit('exit 0\n');
-    await waitForApp(id, isFinal);
+    await waitForEnd(id);
     const res = await call('PUT', `${APPS}/${id}/state?user.name=alice`, { state: 'KILLED' });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { state: 'FINISHED' });
@@ -295,6 +310,25 @@ describe('kill', () => {
         message: `java.lang.Exception: app with id: ${missing} not found`,
         javaClassName: 'org.apache.hadoop.yarn.webapp.NotFoundException',
       } });
+    }
+  });
+});
+
+describe('internal states a real RM leaks', () => {
+  test('FINISHING: GET /apps/{id} says FINISHED, …/state and a kill say FINISHING', async () => {
+    const main = rm;
+    rm = await startRmEmulator({ acceptDelayMs: 150 }); // FINISHING lasts one acceptDelay
+    try {
+      const id = await submit('exit 0\n');
+      await waitForApp(id, (app) => app.state === 'FINISHED');
+      assert.deepEqual((await call('GET', `${APPS}/${id}/state`)).json, { state: 'FINISHING' });
+      const kill = await call('PUT', `${APPS}/${id}/state?user.name=alice`, { state: 'KILLED' });
+      assert.equal(kill.status, 200);
+      assert.deepEqual(kill.json, { state: 'FINISHING' });
+      assert.equal((await waitForEnd(id)).finalStatus, 'SUCCEEDED');
+    } finally {
+      await rm.close();
+      rm = main;
     }
   });
 });
