@@ -30,7 +30,8 @@ export function buildEmulatorApp(ctx: RmContext): FastifyInstance {
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req.url);
     ctx.faults.record(req.method, path);
-    if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
+    const delay = ctx.faults.delayFor(req.method, path);
+    if (delay > 0) await sleep(delay);
 
     const failure = ctx.faults.take(req.method, path);
     if (failure) {

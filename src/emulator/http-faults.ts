@@ -13,9 +13,16 @@ export class HttpFaults {
   private readonly seen: Array<{ method: string; path: string }> = [];
   private readonly failures: InjectedFailure[] = [];
   latencyMs: number;
+  /** Latency for one route only (method + exact path), on top of latencyMs: lets a test hold one step. */
+  routeLatency: { method: string; path: string; ms: number } | null = null;
 
   constructor(latencyMs: number) {
     this.latencyMs = latencyMs;
+  }
+
+  delayFor(method: string, path: string): number {
+    const r = this.routeLatency;
+    return this.latencyMs + (r && r.method === method && r.path === path ? r.ms : 0);
   }
 
   record(method: string, path: string): void {

@@ -33,7 +33,8 @@ export interface RmEmulator {
   /** Every HTTP request received, by method and/or path (path without query). */
   requestCount(filter?: { method?: string; path?: string }): number;
   resetRequestCount(): void;
-  setLatency(ms: number): void;
+  /** Delays every response by ms; with `route`, only that method + exact path (0 clears it). */
+  setLatency(ms: number, route?: { method: string; path: string }): void;
   /** The next `times` requests matching method and path prefix are answered with status/body. */
   injectFailure(f: InjectedFailure): void;
   /** Become STANDBY: redirect to activeUrl (null: no active RM known). */
@@ -100,9 +101,13 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
     url,
     requestCount: (filter) => ctx.faults.count(filter),
     resetRequestCount: () => ctx.faults.resetCount(),
-    setLatency: (ms) => {
+    setLatency: (ms, route) => {
       if (!Number.isFinite(ms) || ms < 0) throw new Error('setLatency: ms must be ≥ 0');
-      ctx.faults.latencyMs = ms;
+      if (route) ctx.faults.routeLatency = ms > 0 ? { method: route.method.toUpperCase(), path: route.path, ms } : null;
+      else {
+        ctx.faults.latencyMs = ms;
+        ctx.faults.routeLatency = null;
+      }
     },
     injectFailure: (f) => ctx.faults.inject(f),
     setStandby: (activeUrl) => {

@@ -140,7 +140,7 @@ export class ResourceManagerClient implements ResourceManager {
     id: string,
     diagnostics: string,
     opts: { signal?: AbortSignal; pollMs?: number } = {},
-  ): Promise<YarnAppState> {
+  ): Promise<string> {
     const { signal, pollMs = DEFAULT_KILL_POLL_MS } = opts;
     for (;;) {
       const result = await this.requestKill(id, diagnostics, signal);

@@ -71,8 +71,11 @@ export interface ClusterInfo {
   startedOn: number;
 }
 
-/** Result of asking the RM to kill: 'pending' (202, ask again) or the app's final state (200). */
-export type KillResult = { done: false } | { done: true; state: YarnAppState };
+/**
+ * Result of asking the RM to kill: pending (202, ask again) or done (200) with the RM's internal
+ * state name, which may be FINISHING/FINAL_SAVING for an app that ended on its own meanwhile.
+ */
+export type KillResult = { done: false } | { done: true; state: string };
 
 export interface ResourceManager {
   newApplication(signal?: AbortSignal): Promise<NewApplication>;
@@ -84,6 +87,6 @@ export interface ResourceManager {
   /** One PUT .../state {"state":"KILLED"}. */
   requestKill(id: string, diagnostics: string, signal?: AbortSignal): Promise<KillResult>;
   /** requestKill repeated until the RM answers 200 (or the signal aborts). */
-  kill(id: string, diagnostics: string, opts?: { signal?: AbortSignal; pollMs?: number }): Promise<YarnAppState>;
+  kill(id: string, diagnostics: string, opts?: { signal?: AbortSignal; pollMs?: number }): Promise<string>;
   clusterInfo(signal?: AbortSignal): Promise<ClusterInfo>;
 }
