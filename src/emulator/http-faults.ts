@@ -44,6 +44,10 @@ export class HttpFaults {
     this.failures.push({ ...f, method: f.method?.toUpperCase() });
   }
 
+  clear(): void {
+    this.failures.length = 0;
+  }
+
   /** The first injected failure matching the request, used up by one. */
   take(method: string, path: string): InjectedFailure | undefined {
     const i = this.failures.findIndex((f) =>

@@ -37,6 +37,8 @@ export interface RmEmulator {
   setLatency(ms: number, route?: { method: string; path: string }): void;
   /** The next `times` requests matching method and path prefix are answered with status/body. */
   injectFailure(f: InjectedFailure): void;
+  /** Drops every injected failure not used up yet. */
+  clearFailures(): void;
   /** Become STANDBY: redirect to activeUrl (null: no active RM known). */
   setStandby(activeUrl: string | null): void;
   setActive(): void;
@@ -110,6 +112,7 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
       }
     },
     injectFailure: (f) => ctx.faults.inject(f),
+    clearFailures: () => ctx.faults.clear(),
     setStandby: (activeUrl) => {
       ctx.ha.state = 'STANDBY';
       ctx.ha.activeUrl = activeUrl;

@@ -1,0 +1,425 @@
+// A real Hadoop YARN for tests and the local stack: a ResourceManager and a NodeManager as separate
+// JVMs, from Maven Central's jars (test/yarn/pom.xml), configured from test/yarn/conf (YARN.md, "A real
+// cluster on our machines"). Not MiniYARNCluster: real RPC, a REST port of our choosing, and the RM
+// can be killed and restarted (its state store keeps applications).
+//
+//   node --import tsx test/support/real-yarn.ts      starts one, prints the RM URL, stops on Ctrl-C
+//
+// The jars are fetched once into ~/.cache/sluice/hadoop-<version>/lib (SLUICE_HADOOP_CACHE overrides
+// the folder), by Maven, and reused by every later run.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync,
+  realpathSync, renameSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const YARN_DIR = resolve(HERE, '../yarn');
+const POM = join(YARN_DIR, 'pom.xml');
+const CONF_TEMPLATES = join(YARN_DIR, 'conf');
+
+/** Java 17 needs these for Guice 4 / Jersey 1 in the RM and NM (YARN.md; HADOOP-19310's list). */
+export const ADD_OPENS = [
+  'java.base/java.lang', 'java.base/java.io', 'java.base/java.lang.reflect', 'java.base/java.math',
+  'java.base/java.net', 'java.base/java.text', 'java.base/java.util', 'java.base/java.util.concurrent',
+  'java.base/java.util.zip', 'java.base/sun.security.util', 'java.base/sun.security.x509',
+  'java.base/sun.net.dns', 'java.base/sun.net.util',
+].map((p) => `--add-opens=${p}=ALL-UNNAMED`);
+
+const RM_MAIN = 'org.apache.hadoop.yarn.server.resourcemanager.ResourceManager';
+const NM_MAIN = 'org.apache.hadoop.yarn.server.nodemanager.NodeManager';
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface RealYarnOptions {
+  /** The RM's REST port; a free one by default. */
+  webPort?: number;
+  /** Where conf, NM dirs, RM state and daemon logs go; a fresh temp folder by default. Removed by stop(). */
+  scratchDir?: string;
+  /** Progress lines (jar download, daemon start/stop). Default: stderr, prefixed. */
+  log?: (line: string) => void;
+}
+
+export interface RealYarn {
+  /** http://127.0.0.1:<webPort> */
+  rmUrl: string;
+  scratchDir: string;
+  /** The folder of every Hadoop jar (the cache, shared between runs: never write to it). */
+  libDir: string;
+  hadoopVersion: string;
+  /** From spawning the JVMs to activeNodes ≥ 1 (jar download excluded). */
+  startupMs: number;
+  /** Absolute path of hadoop-yarn-applications-distributedshell-<version>.jar. */
+  distributedShellJar: string;
+  /** The DS AM's CLASSPATH env value: the AM's own dir, the cluster conf, every Hadoop jar. */
+  amClasspath: string;
+  /** Absolute path of hadoop-mapreduce-examples-<version>.jar. */
+  mapreduceExamplesJar: string;
+  /** The conf dir the daemons use (the containers see it as $HADOOP_CONF_DIR). */
+  confDir: string;
+  /** Hadoop's "home" (HADOOP_HOME etc. of the daemons and containers): share/hadoop/* link to libDir. */
+  hadoopHome: string;
+  /** The NodeManager's container log dir (<log-dirs>/<app>/<container>/stdout|stderr). */
+  nmLogDir: string;
+  /** Daemon logs: <scratch>/logs/resourcemanager.log and nodemanager.log. */
+  logsDir: string;
+  /** Kills the RM JVM (SIGTERM by default; SIGKILL for a crash) and waits for it to be gone. */
+  killRm(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the RM again (same ports, same state store) and waits for the NM to re-register. */
+  startRm(): Promise<void>;
+  /** Stops both JVMs cleanly, then any container process left, and removes the scratch folder. */
+  stop(): Promise<void>;
+}
+
+/** The Hadoop version the pom fetches (its <hadoop.version>). */
+export function hadoopVersion(): string {
+  const m = /<hadoop\.version>([^<]+)<\/hadoop\.version>/.exec(readFileSync(POM, 'utf8'));
+  if (!m?.[1]) throw new Error(`${POM} has no <hadoop.version>`);
+  return m[1];
+}
+
+/** The cache folder of a Hadoop version; its lib/ holds the jars once complete. */
+export function hadoopCacheDir(version = hadoopVersion()): string {
+  const base = process.env.SLUICE_HADOOP_CACHE ?? join(homedir(), '.cache', 'sluice');
+  return join(base, `hadoop-${version}`);
+}
+
+function jarsPresent(version: string): boolean {
+  return existsSync(join(hadoopCacheDir(version), 'lib', '.complete'));
+}
+
+function runs(cmd: string, args: string[]): boolean {
+  try {
+    return spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000 }).status === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** True when a real YARN can be started here: Java ≥ 17, and the jars cached or Maven to fetch them. */
+export function javaAvailable(): boolean {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000 });
+  if (java.status !== 0) return false;
+  const m = /version "(\d+)/.exec(java.stderr ?? '');
+  if (!m || Number(m[1]) < 17) return false;
+  return jarsPresent(hadoopVersion()) || runs('mvn', ['-v']);
+}
+
+function javaHome(): string {
+  if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, 'bin', 'java'))) return process.env.JAVA_HOME;
+  const which = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
+  if (!which) throw new Error('java is not on PATH');
+  return dirname(dirname(realpathSync(which)));
+}
+
+/**
+ * Makes sure the jars are in the cache (Maven, once; about 90 MB) and the cache looks like a Hadoop
+ * install (share/hadoop/{common,hdfs,yarn,mapreduce} → lib), so the classpaths real clusters use
+ * ({{HADOOP_COMMON_HOME}}/share/hadoop/common/*, …) work unchanged. Safe to run concurrently.
+ */
+export async function ensureHadoopJars(log: (line: string) => void = defaultLog): Promise<{ version: string; home: string; libDir: string }> {
+  const version = hadoopVersion();
+  const home = hadoopCacheDir(version);
+  const libDir = join(home, 'lib');
+  if (!jarsPresent(version)) {
+    mkdirSync(home, { recursive: true });
+    const temp = join(home, `lib.${process.pid}.${Date.now()}.tmp`);
+    const started = Date.now();
+    log(`fetching Hadoop ${version} jars with Maven into ${libDir} (first run only, ~90 MB)…`);
+    const mvn = spawn('mvn', [
+      '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${temp}`,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let downloaded = 0;
+    const tail: string[] = [];
+    const onLine = (line: string) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (line.includes('Downloaded from')) {
+        downloaded += 1;
+        if (downloaded % 25 === 0) log(`  … ${downloaded} files downloaded (${Math.round((Date.now() - started) / 1000)} s)`);
+      }
+    };
+    lines(mvn.stdout, onLine);
+    lines(mvn.stderr, onLine);
+    const [code] = (await once(mvn, 'exit')) as [number | null];
+    if (code !== 0) {
+      rmSync(temp, { recursive: true, force: true });
+      throw new Error(`mvn dependency:copy-dependencies failed (exit ${code}):\n${tail.join('\n')}`);
+    }
+    writeFileSync(join(temp, '.complete'), `${new Date().toISOString()}\n`);
+    try {
+      renameSync(temp, libDir);
+    } catch (err) {
+      rmSync(temp, { recursive: true, force: true });
+      if (!jarsPresent(version)) throw err; // else another process finished first: use its copy
+    }
+    const jars = readdirSync(libDir).filter((f) => f.endsWith('.jar')).length;
+    log(`Hadoop ${version}: ${jars} jars in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+  for (const sub of ['common', 'hdfs', 'yarn', 'mapreduce']) {
+    const link = join(home, 'share', 'hadoop', sub);
+    if (existsSync(link)) continue;
+    mkdirSync(dirname(link), { recursive: true });
+    try {
+      symlinkSync('../../lib', link);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || readlinkSync(link) !== '../../lib') throw err;
+    }
+  }
+  return { version, home, libDir };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buf = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      onLine(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  stream.on('end', () => { if (buf) onLine(buf); });
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`[real-yarn] ${line}\n`);
+}
+
+function tailOf(file: string, n = 40): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+interface Daemon {
+  name: 'resourcemanager' | 'nodemanager';
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Every child JVM of this process, so a test that dies without stop() leaves none behind. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYarn> {
+  const log = opts.log ?? defaultLog;
+  const { version, home, libDir } = await ensureHadoopJars(log);
+  const java = join(javaHome(), 'bin', 'java');
+
+  const scratchDir = opts.scratchDir ?? mkdtempSync(join(tmpdir(), 'sluice-yarn-'));
+  const confDir = join(scratchDir, 'conf');
+  const logsDir = join(scratchDir, 'logs');
+  const nmLogDir = join(scratchDir, 'nm-logs');
+  for (const d of [confDir, logsDir, nmLogDir, join(scratchDir, 'nm-local'), join(scratchDir, 'tmp')]) {
+    mkdirSync(d, { recursive: true });
+  }
+
+  const ports: Record<string, number> = {
+    RM_WEB_PORT: opts.webPort ?? (await freePort()),
+    RM_PORT: await freePort(),
+    RM_SCHEDULER_PORT: await freePort(),
+    RM_TRACKER_PORT: await freePort(),
+    RM_ADMIN_PORT: await freePort(),
+    NM_PORT: await freePort(),
+    NM_LOCALIZER_PORT: await freePort(),
+    NM_WEB_PORT: await freePort(),
+    SHUFFLE_PORT: await freePort(),
+  };
+  const values: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    SCRATCH: scratchDir, HADOOP_CONF_DIR: confDir, LIB_DIR: libDir, HADOOP_HOME: home,
+  };
+  for (const file of readdirSync(CONF_TEMPLATES)) {
+    const text = readFileSync(join(CONF_TEMPLATES, file), 'utf8').replace(/@@([A-Z_]+)@@/g, (all, key: string) => {
+      const value = values[key];
+      if (value === undefined) throw new Error(`${file}: unknown placeholder ${all}`);
+      return value;
+    });
+    writeFileSync(join(confDir, file), text);
+  }
+
+  // The daemons' environment; the NM passes the whitelisted part on to every container
+  // (yarn.nodemanager.env-whitelist), which is how {{HADOOP_CONF_DIR}} etc. expand there.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? homedir(),
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    USER: process.env.USER ?? 'root',
+    JAVA_HOME: dirname(dirname(java)),
+    HADOOP_CONF_DIR: confDir,
+    HADOOP_HOME: home, HADOOP_COMMON_HOME: home, HADOOP_HDFS_HOME: home,
+    HADOOP_YARN_HOME: home, HADOOP_MAPRED_HOME: home,
+  };
+  if (process.env.TZ) env.TZ = process.env.TZ;
+
+  const rmUrl = `http://127.0.0.1:${ports.RM_WEB_PORT}`;
+  const spawnDaemon = (name: Daemon['name'], main: string): Daemon => {
+    const file = join(logsDir, `${name}.log`);
+    const fd = openSync(file, 'a');
+    const child = spawn(java, [
+      '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto',
+      ...ADD_OPENS,
+      `-Dhadoop.home.dir=${home}`, `-Dhadoop.log.dir=${logsDir}`, `-Dyarn.log.dir=${logsDir}`,
+      `-Dhadoop.log.file=${name}.log`, `-Dhadoop.id.str=${env.USER}`, '-Djava.net.preferIPv4Stack=true',
+      '-cp', `${confDir}:${libDir}/*`, main,
+    ], { cwd: scratchDir, env, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    live.add(child);
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => { live.delete(child); res(code); }));
+    log(`${name} started (pid ${child.pid}), log ${file}`);
+    return { name, child, exited };
+  };
+
+  const stopDaemon = async (d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    if (!d || d.child.exitCode !== null || d.child.signalCode !== null) return;
+    d.child.kill(signal);
+    const gone = await Promise.race([d.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    if (!gone) {
+      log(`${d.name} did not stop within ${STOP_TIMEOUT_MS} ms of ${signal}: SIGKILL`);
+      d.child.kill('SIGKILL');
+      await d.exited;
+    }
+  };
+
+  /** Polls the RM's metrics until a NodeManager is active; fails fast if a daemon dies. */
+  const waitReady = async (daemons: Daemon[]): Promise<void> => {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      for (const d of daemons) {
+        if (d.child.exitCode !== null || d.child.signalCode !== null) {
+          throw new Error(`${d.name} exited (${d.child.exitCode ?? d.child.signalCode}) before YARN was ready:\n`
+            + tailOf(join(logsDir, `${d.name}.log`)));
+        }
+      }
+      try {
+        const res = await fetch(`${rmUrl}/ws/v1/cluster/metrics`, { signal: AbortSignal.timeout(2000), headers: { accept: 'application/json' } });
+        if (res.ok) {
+          const body = (await res.json()) as { clusterMetrics?: { activeNodes?: number } };
+          if ((body.clusterMetrics?.activeNodes ?? 0) >= 1) return;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`YARN not ready within ${READY_TIMEOUT_MS} ms:\n${tailOf(join(logsDir, 'resourcemanager.log'))}\n---\n${tailOf(join(logsDir, 'nodemanager.log'))}`);
+      }
+      await sleep(250);
+    }
+  };
+
+  const started = performance.now();
+  let rm: Daemon | undefined = spawnDaemon('resourcemanager', RM_MAIN);
+  let nm: Daemon | undefined = spawnDaemon('nodemanager', NM_MAIN);
+  try {
+    await waitReady([rm, nm]);
+  } catch (err) {
+    await Promise.all([stopDaemon(nm, 'SIGKILL'), stopDaemon(rm, 'SIGKILL')]);
+    if (!process.env.SLUICE_KEEP_YARN_SCRATCH) rmSync(scratchDir, { recursive: true, force: true });
+    throw err;
+  }
+  const startupMs = Math.round(performance.now() - started);
+  log(`YARN ${version} ready at ${rmUrl} in ${startupMs} ms`);
+
+  let stopped = false;
+  return {
+    rmUrl,
+    scratchDir,
+    libDir,
+    hadoopVersion: version,
+    startupMs,
+    distributedShellJar: join(libDir, `hadoop-yarn-applications-distributedshell-${version}.jar`),
+    amClasspath: `./*<CPS>{{HADOOP_CONF_DIR}}<CPS>${libDir}/*`,
+    mapreduceExamplesJar: join(libDir, `hadoop-mapreduce-examples-${version}.jar`),
+    confDir,
+    hadoopHome: home,
+    nmLogDir,
+    logsDir,
+    async killRm(signal: NodeJS.Signals = 'SIGTERM') {
+      await stopDaemon(rm, signal);
+      rm = undefined;
+    },
+    async startRm() {
+      if (rm && rm.child.exitCode === null && rm.child.signalCode === null) throw new Error('the ResourceManager is running');
+      rm = spawnDaemon('resourcemanager', RM_MAIN);
+      await waitReady(nm ? [rm, nm] : [rm]);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // The NM first: on a clean stop it kills its containers (NM recovery is off).
+      await stopDaemon(nm);
+      await stopDaemon(rm);
+      nm = rm = undefined;
+      killLeftoverContainers(join(scratchDir, 'nm-local'), log);
+      if (!process.env.SLUICE_KEEP_YARN_SCRATCH) rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Kills, by pid, any process still running in one of this NM's container dirs (after a SIGKILLed NM). */
+function killLeftoverContainers(localDir: string, log: (line: string) => void): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return; // not Linux
+  }
+  for (const pid of pids) {
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd.startsWith(`${localDir}/`)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+        log(`killed leftover container process ${pid} (${cwd})`);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const yarn = await startRealYarn({ webPort: process.env.RM_WEB_PORT ? Number(process.env.RM_WEB_PORT) : undefined });
+  console.log(`ResourceManager: ${yarn.rmUrl}`);
+  console.log(`Hadoop ${yarn.hadoopVersion}, started in ${yarn.startupMs} ms`);
+  console.log(`scratch: ${yarn.scratchDir}`);
+  console.log(`distributed shell jar: ${yarn.distributedShellJar}`);
+  console.log(`AM classpath: ${yarn.amClasspath}`);
+  console.log('Ctrl-C stops it.');
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping…');
+    yarn.stop().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
