@@ -1,0 +1,28 @@
+// The README's first command, `npm run dev` (= `sluice dev`), brings up the local stack, runs the
+// example job to SUCCEEDED, honours SLUICE_HTTP_PORT and SLUICE_DEV_TOKEN, and tears down.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { freePort } from '../../src/dev/local-redis.ts';
+import { REPO } from '../support/stack.ts';
+
+test('sluice dev runs the example job end to end and stops cleanly', { timeout: 90_000 }, async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/sluice.js', 'dev', '--exit-after-demo'], {
+    cwd: REPO,
+    env: { ...process.env, NODE_ENV: 'development', SLUICE_HTTP_PORT: String(port), SLUICE_DEV_TOKEN: 'dev-token-from-test', SLUICE_REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const code = await new Promise((r) => child.once('exit', r));
+  assert.equal(code, 0, out);
+  assert.match(out, new RegExp(`Sluice is up: http://127\\.0\\.0\\.1:${port}`));
+  assert.match(out, /token: dev-token-from-test/);
+  assert.match(out, /RUNNING → SUCCEEDED/);
+  assert.match(out, /hello from .*args: --date \d{4}-\d{2}-\d{2}, TARGET=dev/);
+  // Everything it started is gone: the API port is free again.
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+});
