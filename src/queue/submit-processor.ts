@@ -36,8 +36,11 @@ async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log
   if (job.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId, signal);
   if (job.state === 'ACCEPTED' || job.state === 'RUNNING') return; // already submitted and tracked
 
-  await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT', 'SUBMITTING']);
-  // Connectivity preflight checks run here once regions declare them (issue: regions and routing).
+  if (job.state === 'QUEUED' || job.state === 'PREFLIGHT') {
+    await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT']);
+    // Connectivity preflight checks run here once regions declare them (issue: regions and routing).
+  }
+  // A redelivered job already SUBMITTING goes on from there: no step backwards in its events.
   const moved = await store.transition(jobId, 'SUBMITTING', {}, ['PREFLIGHT', 'SUBMITTING']);
   if (moved.outcome !== 'ok') return recheck(ctx, jobId, null, signal);
 
