@@ -39,11 +39,19 @@ export const shellJobSpec = z.strictObject({
     .refine((s) => Buffer.byteLength(s) <= MAX_SCRIPT_BYTES, `must be at most ${MAX_SCRIPT_BYTES} bytes`),
 });
 
-// `hadoop-jar` joins this union in the real-YARN issue.
-export const jobSpec = z.discriminatedUnion('kind', [shellJobSpec]);
+/** `hadoop jar <jar> [mainClass] args…` inside a Distributed Shell container. */
+export const hadoopJarJobSpec = z.strictObject({
+  ...common,
+  kind: z.literal('hadoop-jar'),
+  jar: z.string().regex(/^\/[^\0]*\.jar$/, 'must be an absolute path of a .jar on the cluster nodes').max(1024),
+  mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512).optional(),
+});
+
+export const jobSpec = z.discriminatedUnion('kind', [shellJobSpec, hadoopJarJobSpec]);
 
 export type JobSpec = z.infer<typeof jobSpec>;
 export type ShellJobSpec = z.infer<typeof shellJobSpec>;
+export type HadoopJarJobSpec = z.infer<typeof hadoopJarJobSpec>;
 
 export interface SpecIssue {
   path: (string | number)[];

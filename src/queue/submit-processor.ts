@@ -5,10 +5,10 @@
 
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { isTerminal } from '../jobs/index.ts';
-import { renderLaunchScript } from '../staging/index.ts';
 import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
 import { isRetryable } from '../yarn/errors.ts';
 import { cancelApplication } from './cancel-application.ts';
+import { launchScriptFor } from './job-launch.ts';
 import type { SubmitJobData } from './queue-names.ts';
 import type { RegionContext } from './region-context.ts';
 
@@ -54,7 +54,7 @@ async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log
   }
 
   const spec = job.spec;
-  const staged = await ctx.staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script: spec.script, args: spec.args, env: spec.env }));
+  const staged = await ctx.staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, spec, region));
   const submission = buildDistributedShellSubmission({
     jobId, applicationId, name: spec.name, region: region.name,
     queue: spec.queue ?? region.yarn.queue,

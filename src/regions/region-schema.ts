@@ -23,6 +23,8 @@ export const regionFile = z.strictObject({
     /** The AM's CLASSPATH; YARN expands {{VAR}} and <CPS>. */
     amClasspath: z.string().min(1).default('./*<CPS>{{HADOOP_CONF_DIR}}<CPS>{{HADOOP_YARN_HOME}}/share/hadoop/yarn/*'),
     amMemoryMb: z.int().min(64).default(256),
+    /** How `hadoop jar` is run on the region's nodes (kind hadoop-jar): program and fixed args. */
+    hadoopJarCommand: z.array(z.string().min(1)).min(1).default(['hadoop', 'jar']),
     defaults: limits,
     limits,
   }),

@@ -50,11 +50,12 @@ export function egressDenied(host: string, port?: number | string): RoutingError
  * An undici interceptor refusing every origin the matcher rejects. It answers the handler with
  * EGRESS_DENIED and never calls the next dispatch, so no pool, lookup or socket is ever made.
  */
-export function allowListInterceptor(allowed: HostMatcher): Dispatcher.DispatcherComposeInterceptor {
+export function allowListInterceptor(allowed: HostMatcher, onDenied?: (host: string) => void): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     const origin = opts.origin === undefined ? undefined : new URL(String(opts.origin));
     if (origin && allowed(origin.hostname)) return dispatch(opts, handler);
     const err = egressDenied(origin?.hostname ?? '(no origin)', origin?.port);
+    onDenied?.(origin?.hostname ?? '(no origin)');
     // Asynchronously, as a real connection failure would be: callers never see a re-entrant error.
     // compose() hands interceptors new-style handlers; onError covers an old-style one all the same.
     queueMicrotask(() => {

@@ -9,7 +9,8 @@ import { createLogger } from '../../src/log.ts';
 import { parseJobSpec } from '../../src/jobs/index.ts';
 import type { RegionContext } from '../../src/queue/region-context.ts';
 import { loadRegions } from '../../src/regions/index.ts';
-import { FileStagingStore, renderLaunchScript } from '../../src/staging/index.ts';
+import { launchScriptFor } from '../../src/queue/job-launch.ts';
+import { FileStagingStore } from '../../src/staging/index.ts';
 import { JobStore, keysFor } from '../../src/store/index.ts';
 import { Tracker } from '../../src/tracker/tracker.ts';
 import { buildDistributedShellSubmission } from '../../src/yarn/distributed-shell.ts';
@@ -43,7 +44,7 @@ test('500 running applications cost the tracker the same RM requests per tick as
         const jobId = `job_${ulid()}`;
         await store.create({ id: jobId, spec: parsed.spec, principal: 'test', timeoutSeconds: 3600, idempotency: null });
         const { applicationId } = await rm.newApplication();
-        const script = await staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script: parsed.spec.script, args: [], env: {} }));
+        const script = await staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, parsed.spec, region));
         await rm.submitApplication(buildDistributedShellSubmission({ jobId, applicationId, name: 'scale', region: 'ra', queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am));
         await store.transition(jobId, 'ACCEPTED', { applicationId });
         await store.trackApplication('ra', applicationId, jobId, Date.now());

@@ -9,6 +9,7 @@
 // the folder), by Maven, and reused by every later run.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
   existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync,
@@ -91,8 +92,17 @@ export function hadoopCacheDir(version = hadoopVersion()): string {
   return join(base, `hadoop-${version}`);
 }
 
+/** What the cache was fetched for: the pom's hash, so editing the pom fetches again. */
+function pomStamp(): string {
+  return createHash('sha256').update(readFileSync(POM)).digest('hex');
+}
+
 function jarsPresent(version: string): boolean {
-  return existsSync(join(hadoopCacheDir(version), 'lib', '.complete'));
+  try {
+    return readFileSync(join(hadoopCacheDir(version), 'lib', '.complete'), 'utf8').trim() === pomStamp();
+  } catch {
+    return false;
+  }
 }
 
 function runs(cmd: string, args: string[]): boolean {
@@ -153,12 +163,19 @@ export async function ensureHadoopJars(log: (line: string) => void = defaultLog)
       rmSync(temp, { recursive: true, force: true });
       throw new Error(`mvn dependency:copy-dependencies failed (exit ${code}):\n${tail.join('\n')}`);
     }
-    writeFileSync(join(temp, '.complete'), `${new Date().toISOString()}\n`);
+    writeFileSync(join(temp, '.complete'), `${pomStamp()}\n`);
+    if (existsSync(libDir) && !jarsPresent(version)) {
+      // fetched for another pom (or incomplete): set it aside
+      renameSync(libDir, join(home, `lib.old.${process.pid}.${Date.now()}`));
+    }
     try {
       renameSync(temp, libDir);
     } catch (err) {
       rmSync(temp, { recursive: true, force: true });
       if (!jarsPresent(version)) throw err; // else another process finished first: use its copy
+    }
+    for (const old of readdirSync(home).filter((f) => f.startsWith('lib.old.'))) {
+      rmSync(join(home, old), { recursive: true, force: true });
     }
     const jars = readdirSync(libDir).filter((f) => f.endsWith('.jar')).length;
     log(`Hadoop ${version}: ${jars} jars in ${Math.round((Date.now() - started) / 1000)} s`);

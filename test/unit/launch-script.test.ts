@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { renderLaunchScript } from '../../src/staging/index.ts';
+import { JOB_SCRIPT, renderLaunchScript } from '../../src/staging/index.ts';
 
-function run(script: string, args: string[], env: Record<string, string>) {
+function run(script: string, args: string[], env: Record<string, string>, argv = [JOB_SCRIPT, ...args]) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-launch-'));
   try {
-    writeFileSync(join(dir, 'launch.sh'), renderLaunchScript({ jobId: 'job_TEST', script, args, env }));
+    writeFileSync(join(dir, 'launch.sh'), renderLaunchScript({ jobId: 'job_TEST', script: argv[0] === JOB_SCRIPT ? script : undefined, argv, env }));
     return spawnSync('bash', ['launch.sh'], { cwd: dir, encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -39,5 +39,11 @@ test('a shebang picks the interpreter', () => {
 });
 
 test('a job id that is not a plain token is refused', () => {
-  assert.throws(() => renderLaunchScript({ jobId: 'job_$(x)', script: 'true', args: [], env: {} }), /not safe/);
+  assert.throws(() => renderLaunchScript({ jobId: 'job_$(x)', script: 'true', argv: [JOB_SCRIPT], env: {} }), /not safe/);
+});
+
+test('a command (hadoop-jar) is exec-ed with its argv as given, no script written', () => {
+  const r = run('', [], { X: '1' }, ['/usr/bin/printf', '%s|', 'jar with space.jar', '$(x)']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'jar with space.jar|$(x)|');
 });
