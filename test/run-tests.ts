@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startLocalRedis } from '../src/dev/local-redis.ts';
 
 const only = process.argv.slice(2);
-const files = only.length ? only : ['test/unit', 'test/integration'].flatMap((dir) =>
+const files = only.length ? only : ['test/unit', 'test/contract', 'test/integration'].flatMap((dir) =>
   readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f)));
 
 const redis = await startLocalRedis();

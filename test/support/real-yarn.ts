@@ -235,6 +235,8 @@ interface Daemon {
   exited: Promise<number | null>;
 }
 
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
 /** Every child JVM of this process, so a test that dies without stop() leaves none behind. */
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -296,7 +298,11 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
   const spawnDaemon = (name: Daemon['name'], main: string): Daemon => {
     const file = join(logsDir, `${name}.log`);
     const fd = openSync(file, 'a');
-    const child = spawn(java, [
+    // setpriv --pdeathsig: the JVM gets SIGTERM if this process dies without stop() (a killed test
+    // run), and an NM stopping on SIGTERM kills its containers, so nothing outlives us.
+    const [cmd, ...pre] = SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', '--', java] : [java];
+    const child = spawn(cmd!, [
+      ...pre,
       '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto',
       ...ADD_OPENS,
       `-Dhadoop.home.dir=${home}`, `-Dhadoop.log.dir=${logsDir}`, `-Dyarn.log.dir=${logsDir}`,
@@ -423,20 +429,24 @@ function killLeftoverContainers(localDir: string, log: (line: string) => void): 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const yarn = await startRealYarn({ webPort: process.env.RM_WEB_PORT ? Number(process.env.RM_WEB_PORT) : undefined });
+  let yarn: RealYarn | undefined;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping…');
+    // Still starting: the 'exit' hook kills the JVMs (setpriv's pdeathsig too).
+    if (!yarn) process.exit(130);
+    yarn.stop().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  yarn = await startRealYarn({ webPort: process.env.RM_WEB_PORT ? Number(process.env.RM_WEB_PORT) : undefined });
   console.log(`ResourceManager: ${yarn.rmUrl}`);
   console.log(`Hadoop ${yarn.hadoopVersion}, started in ${yarn.startupMs} ms`);
   console.log(`scratch: ${yarn.scratchDir}`);
   console.log(`distributed shell jar: ${yarn.distributedShellJar}`);
   console.log(`AM classpath: ${yarn.amClasspath}`);
   console.log('Ctrl-C stops it.');
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping…');
-    yarn.stop().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (stopping) stop();
 }
