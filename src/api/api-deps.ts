@@ -1,12 +1,13 @@
-// What buildApp needs; the caller builds it (serve command, tests) so the app never opens its own
-// connections.
+// What buildApp needs, and the one place it is put together (serve, dev and the tests all use
+// buildApiDeps), so the app never opens its own connections.
 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/config.ts';
-import type { JobProducer } from '../queue/job-producer.ts';
+import { LogClient } from '../logs/log-client.ts';
+import { JobProducer } from '../queue/job-producer.ts';
 import type { Region } from '../regions/index.ts';
-import type { JobStore } from '../store/index.ts';
+import { JobStore, keysFor } from '../store/index.ts';
 
 export interface ApiDeps {
   config: SluiceConfig;
@@ -16,4 +17,18 @@ export interface ApiDeps {
   /** Shared connection for commands; SSE readers duplicate it (XREAD BLOCK holds a connection). */
   redis: Redis;
   log: Logger;
+  logs: LogClient;
+}
+
+export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap<string, Region>; redis: Redis; log: Logger }): ApiDeps & { close(): Promise<void> } {
+  const { config, redis } = input;
+  const keys = keysFor(config.redis.namespace);
+  const producer = new JobProducer(redis, keys.ns, input.regions.keys());
+  return {
+    ...input,
+    store: new JobStore(redis, keys, { idempotencyTtlSeconds: config.idempotency.ttlSeconds, eventsMaxLength: config.events.maxLength }),
+    producer,
+    logs: new LogClient(redis, keys.ns),
+    close: () => producer.close(),
+  };
 }

@@ -9,6 +9,7 @@ import { buildOpenApi } from './openapi.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { logRoutes } from './routes/logs.ts';
 import { regionRoutes } from './routes/regions.ts';
 
 declare module 'fastify' {
@@ -39,6 +40,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   app.get('/openapi.json', async () => openapi);
   jobRoutes(app, deps);
   eventRoutes(app, deps);
+  logRoutes(app, deps);
   regionRoutes(app, deps);
   return app;
 }

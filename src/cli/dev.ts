@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { buildApiDeps } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { loadConfig } from '../config/config.ts';
 import { startLocalRedis } from '../dev/local-redis.ts';
 import { startRmEmulator, type RmEmulator } from '../emulator/index.ts';
 import { createLogger } from '../log.ts';
-import { JobProducer } from '../queue/job-producer.ts';
 import { loadRegions } from '../regions/index.ts';
-import { JobStore, keysFor } from '../store/index.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -47,11 +46,9 @@ export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<voi
 
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     cleanups.push(async () => conn.disconnect());
-    const keys = keysFor(config.redis.namespace);
-    const store = new JobStore(conn, keys, { idempotencyTtlSeconds: config.idempotency.ttlSeconds, eventsMaxLength: config.events.maxLength });
-    const producer = new JobProducer(conn, keys.ns, regions.keys());
-    cleanups.push(() => producer.close());
-    const app = buildApp({ config, regions, store, producer, redis: conn, log });
+    const deps = buildApiDeps({ config, regions, redis: conn, log });
+    cleanups.push(() => deps.close());
+    const app = buildApp(deps);
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());
 

@@ -4,6 +4,7 @@
 // (202 from a kill first, never an instant 200).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { nodeHttpAddress } from './rm-context.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
@@ -127,7 +128,7 @@ export class AppLifecycle {
     }
     app.state = 'RUNNING';
     app.diagnostics = '';
-    const [nodeHost = '127.0.0.1', nodeHttpPort = '8042'] = this.config.nodeHttpAddress.split(':');
+    const [nodeHost = '127.0.0.1', nodeHttpPort = '8042'] = nodeHttpAddress(this.config, this.rmUrl()).split(':');
     const errors = launchShellContainers(app, init.plan, { nodeHost, nodeHttpPort }, this.log.child({ appId: app.id }),
       (c) => this.onContainerDone(app, c));
     for (const e of errors) this.amLog(app, 'AppMaster.stderr', `ERROR container localization failed: ${e}`);

@@ -8,6 +8,7 @@ import { RestErrorResponse } from './remote-exception.ts';
 import { pathOf, UnsupportedMediaType, type RmContext } from './rm-context.ts';
 import { registerAppRoutes } from './routes-apps.ts';
 import { registerClusterRoutes } from './routes-cluster.ts';
+import { registerNodeRoutes } from './routes-node.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -64,5 +65,6 @@ export function buildEmulatorApp(ctx: RmContext): FastifyInstance {
 
   registerAppRoutes(app, ctx);
   registerClusterRoutes(app, ctx);
+  registerNodeRoutes(app, ctx);
   return app;
 }

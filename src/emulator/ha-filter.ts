@@ -14,7 +14,8 @@ export interface HaAnswer {
 }
 
 export function isExempt(path: string): boolean {
-  return EXEMPT.has(path) || path.startsWith('/proxy/');
+  // /ws/v1/node/ belongs to the emulated NodeManager, which a standby RM does not filter.
+  return EXEMPT.has(path) || path.startsWith('/proxy/') || path.startsWith('/ws/v1/node/');
 }
 
 /**

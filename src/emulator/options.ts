@@ -40,7 +40,10 @@ export interface EmulatorConfig {
   globalMaxAppAttempts: number;
   /** yarn.nodemanager.sleep-delay-before-sigkill.ms: a kill is SIGTERM, then SIGKILL after this. */
   sigkillDelayMs: number;
-  /** The emulated NodeManager's web address (amContainerLogs links point there). */
+  /**
+   * The emulated NodeManager's web address (amContainerLogs links point there). Empty: the
+   * emulator itself, which also serves the NM's container-log REST endpoint.
+   */
   nodeHttpAddress: string;
 }
 
@@ -65,6 +68,6 @@ export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorC
     queues: Object.freeze(['default']),
     globalMaxAppAttempts: 2,
     sigkillDelayMs: 250,
-    nodeHttpAddress: '127.0.0.1:8042',
+    nodeHttpAddress: '',
   });
 }

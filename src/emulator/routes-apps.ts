@@ -7,7 +7,7 @@ import { toAppInfo } from './app-info.ts';
 import { isFinalStateStored, type EmulatedApp } from './emulated-app.ts';
 import { parseListQuery } from './list-query.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
-import { pathOf, queryOf, requireJson, requireUser, type RmContext } from './rm-context.ts';
+import { nodeHttpAddress, pathOf, queryOf, requireJson, requireUser, type RmContext } from './rm-context.ts';
 import { parseSubmission } from './submission.ts';
 
 const BASE = '/ws/v1/cluster/apps';
@@ -25,7 +25,7 @@ function findApp(ctx: RmContext, rawId: string): EmulatedApp {
 }
 
 function infoContext(ctx: RmContext) {
-  return { rmUrl: ctx.url(), clusterId: ctx.config.clusterTimestamp, nodeHttpAddress: ctx.config.nodeHttpAddress };
+  return { rmUrl: ctx.url(), clusterId: ctx.config.clusterTimestamp, nodeHttpAddress: nodeHttpAddress(ctx.config, ctx.url()) };
 }
 
 function parseJson(raw: unknown): Record<string, unknown> {

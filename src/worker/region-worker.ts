@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
+import { LogResponder } from '../logs/log-responder.ts';
 import { createControlProcessor } from '../queue/control-processor.ts';
 import { controlQueueName, queuePrefix, submitQueueName, type SubmitJobData } from '../queue/queue-names.ts';
 import type { RegionContext } from '../queue/region-context.ts';
@@ -76,8 +77,10 @@ export class RegionWorker {
     controlWorker.on('error', (err) => log.error({ err }, 'control worker error'));
     this.tracker = new Tracker(ctx, redis, (h) => setRegionHealth(redis, store.keys, region.name, h, this.opts.eventsMaxLength));
     this.tracker.start();
-    // Close order: stop taking work, then the tracker, then the connections.
-    this.closers.unshift(() => submitWorker.close(), () => controlWorker.close(), () => this.tracker!.close());
+    const logs = new LogResponder(ctx, this.connect(), dispatcher);
+    logs.start();
+    // Close order: stop taking work, then the tracker and log answers, then the connections.
+    this.closers.unshift(() => submitWorker.close(), () => controlWorker.close(), () => this.tracker!.close(), () => logs.close());
     log.info({ queues: [submitQueueName(region.name), controlQueueName(region.name)] }, 'region worker started');
   }
 

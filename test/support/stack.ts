@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
+import { buildApiDeps } from '../../src/api/api-deps.ts';
 import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig, type TokenGrant } from '../../src/config/config.ts';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
 import type { Job } from '../../src/jobs/index.ts';
 import { createLogger } from '../../src/log.ts';
-import { JobProducer } from '../../src/queue/job-producer.ts';
+import type { JobProducer } from '../../src/queue/job-producer.ts';
 import { loadRegions } from '../../src/regions/index.ts';
-import { JobStore, keysFor } from '../../src/store/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -80,12 +80,10 @@ export class Stack {
     const config = loadConfig({ configDir: join(REPO, 'config'), env: stackEnv(ns, regionsDir, tokens) });
     const regions = loadRegions(regionsDir);
     const redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-    const keys = keysFor(ns);
-    const store = new JobStore(redis, keys, { idempotencyTtlSeconds: 3600, eventsMaxLength: 10000 });
-    const producer = new JobProducer(redis, ns, regions.keys());
-    const app = buildApp({ config, regions, store, producer, redis, log: createLogger('silent') });
+    const deps = buildApiDeps({ config, regions, redis, log: createLogger('silent') });
+    const app = buildApp(deps);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    const stack = new Stack(address, ns, redis, emulators, regionsDir, app, producer, scratch, tokens);
+    const stack = new Stack(address, ns, redis, emulators, regionsDir, app, deps.producer, scratch, tokens);
     if (opts.startWorkers ?? true) for (const name of names) await stack.startWorker(name);
     return stack;
   }

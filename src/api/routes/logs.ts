@@ -1,0 +1,60 @@
+// GET /v1/jobs/{id}/logs?file=stdout|stderr&follow=true: the job container's output. The API never
+// talks to YARN: the region's worker reads the NodeManager and answers over Redis (src/logs).
+
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { isTerminal } from '../../jobs/index.ts';
+import { LOG_FILES, type LogReply } from '../../logs/log-protocol.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { ApiError } from '../api-error.ts';
+import { mayUseRegion } from '../auth.ts';
+
+const query = z.strictObject({
+  file: z.enum(LOG_FILES).default('stdout'),
+  follow: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+});
+const FOLLOW_POLL_MS = 1000;
+
+export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/v1/jobs/:id/logs', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const q = query.safeParse(request.query);
+    if (!q.success) throw new ApiError('INVALID_REQUEST', 'invalid query', q.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
+    const job = /^job_[0-9A-Z]{26}$/.test(id) ? await deps.store.get(id) : null;
+    if (!job || !mayUseRegion(request.principal!, job.region)) throw new ApiError('JOB_NOT_FOUND', `no job ${id}`);
+    const read = async (offset: number) => answer(await deps.logs.read(job.region, id, q.data.file, offset), job.region);
+
+    if (!q.data.follow) {
+      const first = await read(0);
+      return reply.type('text/plain; charset=utf-8').send(first.text);
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    let closed = false;
+    request.raw.on('close', () => { closed = true; });
+    let offset = 0;
+    try {
+      while (!closed) {
+        // Read the state before the log: once terminal, one more read gets everything written.
+        const ended = isTerminal((await deps.store.get(id))!.state);
+        const reply = await deps.logs.read(job.region, id, q.data.file, offset);
+        if (reply?.ok) {
+          if (reply.text) res.write(reply.text);
+          offset = reply.nextOffset;
+        }
+        if (ended) break;
+        await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+      }
+    } finally {
+      res.end();
+    }
+  });
+}
+
+function answer(reply: LogReply | null, region: string): { text: string; nextOffset: number } {
+  if (!reply) throw new ApiError('WORKER_UNAVAILABLE', `the worker of region ${region} did not answer within 10 s`);
+  if (reply.ok) return reply;
+  if (reply.code === 'YARN_ERROR') throw new ApiError('YARN_ERROR', reply.message);
+  throw new ApiError('LOGS_NOT_FOUND', reply.message);
+}
