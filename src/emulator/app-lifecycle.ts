@@ -4,12 +4,11 @@
 // (202 from a kill first, never an instant 200).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { nodeHttpAddress } from './rm-context.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
 import { isFinalStateStored, yarnState, type EmulatedApp, type ShellContainer } from './emulated-app.ts';
-import type { EmulatorConfig } from './options.ts';
+import { nodeHttpAddress, type EmulatorConfig } from './options.ts';
 import { isGroupAlive, signalGroup } from './process-group.ts';
 import { launchShellContainers } from './shell-containers.ts';
 import { amCrashDiagnostics, dsFailureDiagnostics, initShellAm } from './shell-am.ts';

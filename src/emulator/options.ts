@@ -71,3 +71,9 @@ export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorC
     nodeHttpAddress: '',
   });
 }
+
+/** The NodeManager web address apps report: the configured one, or this emulator itself. */
+export function nodeHttpAddress(config: Readonly<EmulatorConfig>, rmUrl: string): string {
+  return config.nodeHttpAddress || (rmUrl ? new URL(rmUrl).host : '127.0.0.1:8042');
+}
+

@@ -17,11 +17,6 @@ export interface RmContext {
   url(): string;
 }
 
-/** The NodeManager web address apps report: the configured one, or this emulator itself. */
-export function nodeHttpAddress(config: Readonly<EmulatorConfig>, rmUrl: string): string {
-  return config.nodeHttpAddress || (rmUrl ? new URL(rmUrl).host : '127.0.0.1:8042');
-}
-
 /** Query parameters of a raw request URL (repeated keys kept). */
 export function queryOf(rawUrl: string): URLSearchParams {
   const q = rawUrl.indexOf('?');

@@ -7,7 +7,8 @@ import { toAppInfo } from './app-info.ts';
 import { isFinalStateStored, type EmulatedApp } from './emulated-app.ts';
 import { parseListQuery } from './list-query.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
-import { nodeHttpAddress, pathOf, queryOf, requireJson, requireUser, type RmContext } from './rm-context.ts';
+import { nodeHttpAddress } from './options.ts';
+import { pathOf, queryOf, requireJson, requireUser, type RmContext } from './rm-context.ts';
 import { parseSubmission } from './submission.ts';
 
 const BASE = '/ws/v1/cluster/apps';

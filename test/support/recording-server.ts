@@ -2,9 +2,12 @@
 // answers in one of three ways: HTTP 200 with the peer in the body, HTTPS likewise, or never
 // (accepts and stays silent: the shape of a hung endpoint). Tests assert on what it saw.
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 
 export interface Seen { remoteAddress: string; remotePort: number }
 export interface SeenRequest extends Seen { method: string; url: string; host: string }
@@ -81,4 +84,19 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A self-signed certificate made with openssl in `dir`, valid for localhost, rm.test.internal,
+ * 127.0.0.1 and any extra names; cert.pem doubles as the CA file that trusts it.
+ */
+export function selfSignedCert(dir: string, names: string[] = []): { key: string; cert: string; certFile: string } {
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  const san = ['DNS:localhost', 'DNS:rm.test.internal', 'IP:127.0.0.1', ...names.map((n) => `DNS:${n}`)].join(',');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1',
+    '-subj', '/CN=localhost', '-addext', `subjectAltName=${san}`,
+  ], { stdio: 'ignore' });
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
