@@ -16,9 +16,9 @@ export interface RegionHealthChanged {
   id: string;
   type: 'region.health_changed';
   region: string;
+  from: string;
   to: string;
   at: string;
-  message: string | null;
 }
 
 export type SluiceEvent = JobStateChanged | RegionHealthChanged;
@@ -28,7 +28,7 @@ export function eventFromEntry(id: string, flat: string[]): SluiceEvent {
   const f: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
   if (f.type === 'region.health_changed') {
-    return { id, type: 'region.health_changed', region: f.region!, to: f.to!, at: f.at!, message: f.message || null };
+    return { id, type: 'region.health_changed', region: f.region!, from: f.from!, to: f.to!, at: f.at! };
   }
   return {
     id,

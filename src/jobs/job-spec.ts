@@ -29,6 +29,8 @@ const common = {
   queue: z.string().min(1).max(255).regex(/^[A-Za-z0-9_.-]+$/, 'must be a YARN queue name').optional(),
   timeoutSeconds: z.int().min(1).optional(),
   requires: z.array(z.string().min(1)).max(32).default([]),
+  /** How long the job may wait in PREFLIGHT for a failing required check (default: the region's). */
+  preflightDeadlineSeconds: z.int().min(0).max(7 * 24 * 3600).optional(),
   labels: z.record(labelKey, labelValue).refine((l) => Object.keys(l).length <= 16, 'at most 16 labels').default({}),
 };
 

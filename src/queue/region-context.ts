@@ -7,11 +7,17 @@ import type { JobStore } from '../store/index.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
 import type { ResourceManager } from '../yarn/resource-manager.ts';
 
+/** What the submit step needs of preflight: which of a job's required checks fail right now. */
+export interface PreflightGate {
+  failing(requires: readonly string[]): { name: string; code: string; message: string }[];
+}
+
 export interface RegionContext {
   region: Region;
   store: JobStore;
   rm: ResourceManager;
   staging: StagingStore;
   am: DistributedShellAm;
+  preflight: PreflightGate;
   log: Logger;
 }

@@ -3,8 +3,9 @@
 // the application id is found by tag or reserved set-if-absent before the submit, and YARN
 // treats a second submit of the same id as a no-op.
 
-import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { isTerminal } from '../jobs/index.ts';
+import type { JobRecord } from '../store/index.ts';
 import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
 import { isRetryable } from '../yarn/errors.ts';
 import { cancelApplication } from './cancel-application.ts';
@@ -13,13 +14,13 @@ import type { SubmitJobData } from './queue-names.ts';
 import type { RegionContext } from './region-context.ts';
 
 export function createSubmitProcessor(ctx: RegionContext) {
-  return async function processSubmit(qjob: QueueJob<SubmitJobData>, _token?: string, signal?: AbortSignal): Promise<void> {
+  return async function processSubmit(qjob: QueueJob<SubmitJobData>, token?: string, signal?: AbortSignal): Promise<void> {
     const { jobId } = qjob.data;
     const log = ctx.log.child({ jobId, step: 'submit' });
     try {
-      await submit(ctx, jobId, log, signal);
+      await submit(ctx, { qjob, token }, jobId, log, signal);
     } catch (err) {
-      if (isRetryable(err)) throw err;
+      if (isRetryable(err) || err instanceof DelayedError) throw err;
       // A 4xx from YARN or a bad job will not get better by retrying.
       await ctx.store.transition(jobId, 'FAILED', {
         error: { code: 'SUBMIT_FAILED', message: `region ${ctx.region.name}: ${(err as Error).message}` },
@@ -29,7 +30,9 @@ export function createSubmitProcessor(ctx: RegionContext) {
   };
 }
 
-async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log'], signal?: AbortSignal): Promise<void> {
+type Delivery = { qjob: QueueJob<SubmitJobData>; token: string | undefined };
+
+async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log: RegionContext['log'], signal?: AbortSignal): Promise<void> {
   const { store, rm, region } = ctx;
   const job = await store.get(jobId);
   if (!job || isTerminal(job.state)) return;
@@ -38,7 +41,8 @@ async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log
 
   if (job.state === 'QUEUED' || job.state === 'PREFLIGHT') {
     await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT']);
-    // Connectivity preflight checks run here once regions declare them (issue: regions and routing).
+    const failing = ctx.preflight.failing(job.spec.requires);
+    if (failing.length > 0) return waitForPreflight(ctx, delivery, job, failing);
   }
   // A redelivered job already SUBMITTING goes on from there: no step backwards in its events.
   const moved = await store.transition(jobId, 'SUBMITTING', {}, ['PREFLIGHT', 'SUBMITTING']);
@@ -71,6 +75,28 @@ async function submit(ctx: RegionContext, jobId: string, log: RegionContext['log
   }, ['SUBMITTING']);
   log.info({ applicationId, outcome: accepted.outcome }, 'submitted');
   if (accepted.outcome !== 'ok') return recheck(ctx, jobId, applicationId, signal);
+}
+
+/**
+ * A check the job needs fails: the job waits in PREFLIGHT (its queue entry delayed, not retried)
+ * until the check passes or the job's preflight deadline, then fails naming the check.
+ */
+async function waitForPreflight(ctx: RegionContext, { qjob, token }: Delivery, job: JobRecord, failing: { name: string; code: string; message: string }[]): Promise<void> {
+  const { region } = ctx;
+  const deadline = Date.parse(job.createdAt) + (job.spec.preflightDeadlineSeconds ?? region.preflight.deadlineSeconds) * 1000;
+  const now = Date.now();
+  const what = failing.map((c) => `"${c.name}" (${c.code}: ${c.message})`).join(', ');
+  if (now >= deadline) {
+    await ctx.store.transition(job.id, 'FAILED', {
+      error: { code: 'PREFLIGHT_FAILED', message: `region ${region.name}: required check ${what} still failing at the preflight deadline` },
+    }, ['PREFLIGHT']);
+    return;
+  }
+  ctx.log.info({ jobId: job.id, failing: failing.map((c) => c.name) }, 'waiting in PREFLIGHT');
+  // Look again about when the checks run again, never later than the deadline.
+  const retryMs = Math.min(Math.max(500, region.preflight.intervalSeconds * 500), deadline - now);
+  await qjob.moveToDelayed(now + retryMs, token);
+  throw new DelayedError();
 }
 
 /**

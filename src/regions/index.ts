@@ -1,3 +1,2 @@
 export * from './region-schema.ts';
 export * from './load-regions.ts';
-export * from './routing.ts';

@@ -44,11 +44,17 @@ export function loadRegionFile(file: string): Region {
     throw new RegionFileError(file, [`name: "${r.name}" must match the file name "${basename(file, '.json')}"`]);
   }
   const base = dirname(resolve(file));
+  // Every region checks its ResourceManager before taking work, declared or not.
+  const checks = r.preflight.checks.some((c) => c.type === 'yarn-rm')
+    ? r.preflight.checks
+    : [{ name: 'yarn-rm', type: 'yarn-rm' as const }, ...r.preflight.checks];
   return Object.freeze({
     ...r,
     file,
     yarn: { ...r.yarn, distributedShellJarPath: resolvePath(base, r.yarn.distributedShellJar) },
     staging: { ...r.staging, dirPath: resolvePath(base, r.staging.dir) },
+    network: { ...r.network, ...(r.network.caFile ? { caFile: resolvePath(base, r.network.caFile) } : {}) },
+    preflight: { ...r.preflight, checks },
   });
 }
 

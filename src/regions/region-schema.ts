@@ -1,8 +1,9 @@
 // A region file (regions/<name>.json, ARCHITECTURE.md "Region file"), validated strictly: an unknown
-// field is an error, so a typo never silently changes routing. Fields of the design not built yet
-// (proxy, localAddress, hosts, caFile, allowedHosts, preflight) are rejected until they are.
+// field is an error, so a typo never silently changes routing.
 
 import { z } from 'zod';
+import { preflightConfig } from '../preflight/check-schema.ts';
+import { networkConfig } from '../routing/network-config.ts';
 
 const limits = z.strictObject({
   memoryMb: z.int().min(64),
@@ -31,10 +32,8 @@ export const regionFile = z.strictObject({
   staging: z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
   ]),
-  network: z.strictObject({
-    connectTimeoutMs: z.int().min(1).default(3000),
-    requestTimeoutMs: z.int().min(1).default(10000),
-  }).default({ connectTimeoutMs: 3000, requestTimeoutMs: 10000 }),
+  network: networkConfig.default({ connectTimeoutMs: 3000, requestTimeoutMs: 10000 }),
+  preflight: preflightConfig.default({ intervalSeconds: 30, deadlineSeconds: 300, checks: [] }),
   worker: z.strictObject({
     concurrency: z.int().min(1).max(256).default(8),
     trackerIntervalMs: z.int().min(100).default(2000),

@@ -42,25 +42,24 @@ export function buildRouting(network: NetworkConfig, opts: { logger?: Logger } =
   const allowed = network.allowedHosts ? compileAllowList(network.allowedHosts) : () => true;
   const ca = network.caFile ? caBundle(network.caFile) : undefined;
   const connector = regionConnector({ connectTimeoutMs, localAddress, hosts, ca });
-  const timeouts = { headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs, connections: CONNECTIONS_PER_ORIGIN };
+  // requestTimeoutMs bounds the wait for the answer's headers and then each gap between body chunks.
+  const pools = { headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs, connections: CONNECTIONS_PER_ORIGIN };
 
-  let hop: ProxyHop | undefined;
-  let base: Dispatcher;
-  if (network.proxy) {
-    const proxyHop = new ProxyHop(network.proxy, connector, { connectTimeoutMs, localAddress });
-    hop = proxyHop;
-    base = new ProxyAgent({
-      uri: network.proxy,
+  const hop = network.proxy ? new ProxyHop(network.proxy, connector, { connectTimeoutMs, localAddress }) : undefined;
+  const base: Dispatcher = hop
+    ? new ProxyAgent({
+      uri: network.proxy!,
       proxyTunnel: true, // CONNECT for http:// targets too: the proxy never sees a request line
-      clientFactory: () => proxyHop.dispatcher,
+      clientFactory: () => hop.dispatcher,
       // TLS to the target, inside the tunnel.
       requestTls: { timeout: connectTimeoutMs, ...(ca ? { ca } : {}) },
-      ...timeouts,
-    });
-    const unused = Object.keys(hosts ?? {}).filter((h) => normalizeHost(h) !== normalizeHost(new URL(network.proxy!).hostname));
+      ...pools,
+    })
+    : new Agent({ connect: connector, ...pools });
+  if (network.proxy) {
+    const proxyName = normalizeHost(new URL(network.proxy).hostname);
+    const unused = Object.keys(hosts ?? {}).filter((h) => normalizeHost(h) !== proxyName);
     if (unused.length > 0) log?.warn({ hosts: unused }, 'hosts entries other than the proxy have no effect: the proxy resolves target names');
-  } else {
-    base = new Agent({ connect: connector, ...timeouts });
   }
 
   const dispatcher = base.compose(allowListInterceptor(allowed, (host) => log?.warn({ host }, 'egress denied')));

@@ -3,6 +3,7 @@
 // connect timeout apply: undici's ProxyAgent would otherwise connect to the proxy with defaults and
 // silently drop `localAddress`). It serves both ProxyAgent (as its clientFactory) and connectTcp.
 // Every failure on this hop becomes PROXY_ERROR, so a dead proxy never reads as a dead target.
+// ProxyAgent closes it (its clientFactory's product) when the routing closes.
 
 import type { Socket } from 'node:net';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
@@ -40,10 +41,6 @@ export class ProxyHop {
       ...(signal ? { signal } : {}),
     });
     return socket as Socket;
-  }
-
-  close(): Promise<void> {
-    return this.dispatcher.close();
   }
 }
 

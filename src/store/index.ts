@@ -1,2 +1,3 @@
 export * from './keys.ts';
 export * from './job-store.ts';
+export * from './region-health.ts';

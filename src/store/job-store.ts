@@ -172,28 +172,6 @@ export class JobStore {
   }
 }
 
-export interface RegionHealth {
-  status: 'unknown' | 'ok' | 'degraded';
-  message: string | null;
-  at: string | null;
-}
-
-// Region health lives beside the jobs because the worker writes it and the API reads it, with its
-// change published on the same events stream.
-export async function setRegionHealth(redis: Redis, keys: Keys, region: string, health: RegionHealth, eventsMaxLength: number): Promise<void> {
-  await redis.multi()
-    .hset(keys.regionHealth(region), { status: health.status, message: health.message ?? '', at: health.at ?? '' })
-    .xadd(keys.events, 'MAXLEN', '~', eventsMaxLength, '*', 'type', 'region.health_changed', 'region', region,
-      'to', health.status, 'at', health.at ?? '', 'message', health.message ?? '')
-    .exec();
-}
-
-export async function getRegionHealth(redis: Redis, keys: Keys, region: string): Promise<RegionHealth> {
-  const h = await redis.hgetall(keys.regionHealth(region));
-  if (!h.status) return { status: 'unknown', message: null, at: null };
-  return { status: h.status as RegionHealth['status'], message: h.message || null, at: h.at || null };
-}
-
 function matches(job: JobRecord, f: ListFilter): boolean {
   if (f.region && job.region !== f.region) return false;
   if (f.state && job.state !== f.state) return false;

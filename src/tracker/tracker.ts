@@ -9,7 +9,6 @@ import { applicationView, finishWithApplication } from '../queue/finish-with-app
 import type { RegionContext } from '../queue/region-context.ts';
 import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
-import type { RegionHealth } from '../store/index.ts';
 import { Lease } from './lease.ts';
 
 const ACTIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
@@ -27,9 +26,14 @@ export class Tracker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private closed = false;
-  health: RegionHealth = { status: 'unknown', message: null, at: null };
+  /** Whether the last tick reached the RM; null before the first. */
+  private reachable: { ok: boolean; message: string | null } | null = null;
 
-  constructor(private readonly ctx: RegionContext, redis: Redis, private readonly onHealth?: (h: RegionHealth) => Promise<void>) {
+  constructor(
+    private readonly ctx: RegionContext,
+    redis: Redis,
+    private readonly onHealth?: (tracking: { ok: boolean; message: string | null }) => Promise<void>,
+  ) {
     const interval = ctx.region.worker.trackerIntervalMs;
     this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), Math.max(3 * interval, 5000));
   }
@@ -59,8 +63,8 @@ export class Tracker {
     if (tracked.size === 0) {
       // Nothing to track: one cheap call keeps the region's health current.
       await rm.clusterInfo().then(
-        () => this.setHealth('ok', null),
-        (err: Error) => this.setHealth('degraded', `region ${region.name}: ResourceManager: ${err.message}`),
+        () => this.setHealth(true, null),
+        (err: Error) => this.setHealth(false, `region ${region.name}: ResourceManager: ${err.message}`),
       );
       return;
     }
@@ -72,10 +76,10 @@ export class Tracker {
         rm.listApplications({ tags: [SLUICE_TAG], states: FINISHED, finishedTimeBegin: oldest - FINISHED_SLACK_MS }),
       ]);
       apps = [...active, ...finished];
-      await this.setHealth('ok', null);
+      await this.setHealth(true, null);
     } catch (err) {
       // The RM being away is not the jobs' fault: keep every state, mark the region degraded.
-      await this.setHealth('degraded', `region ${region.name}: tracking failed: ${(err as Error).message}`);
+      await this.setHealth(false, `region ${region.name}: tracking failed: ${(err as Error).message}`);
       return;
     }
     const byId = new Map(apps.map((a) => [a.id, a]));
@@ -135,10 +139,10 @@ export class Tracker {
     }
   }
 
-  private async setHealth(status: RegionHealth['status'], message: string | null): Promise<void> {
-    if (this.health.status === status && this.health.message === message) return;
-    this.health = { status, message, at: new Date().toISOString() };
-    if (status === 'degraded') this.ctx.log.warn({ health: this.health }, 'region degraded');
-    await this.onHealth?.(this.health);
+  private async setHealth(ok: boolean, message: string | null): Promise<void> {
+    if (this.reachable?.ok === ok && this.reachable.message === message) return;
+    this.reachable = { ok, message };
+    if (!ok) this.ctx.log.warn({ message }, 'tracking cannot reach the ResourceManager');
+    await this.onHealth?.(this.reachable);
   }
 }

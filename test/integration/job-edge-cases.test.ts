@@ -74,7 +74,8 @@ test('a region whose ResourceManager fails shows degraded, keeps its jobs, and r
   while ((await health()).status !== 'degraded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const degraded = await health();
   assert.equal(degraded.status, 'degraded');
-  assert.match(degraded.message, /region ra/);
+  assert.equal(degraded.tracking.ok, false);
+  assert.match(degraded.tracking.message, /region ra/);
   assert.equal((await stack.request('GET', `/v1/jobs/${res.body.id}`)).body.state, 'RUNNING');
   emu.clearFailures();
   await stack.waitForState(res.body.id, 'SUCCEEDED', 15_000);

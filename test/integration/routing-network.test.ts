@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
+import { caBundle } from '../../src/routing/connector.ts';
 import { buildRouting, RoutingError, toRoutingError, type NetworkConfig, type Routing } from '../../src/routing/index.ts';
 import { closedPort, selfSignedCert, startRecordingServer, type RecordingServer } from '../support/recording-server.ts';
 
@@ -176,11 +177,20 @@ describe('routing: TLS', () => {
     assert.equal((await get(r, `https://wrong.test.internal:${tls.port}/`)).code, 'TLS_ERROR');
   });
 
-  it('caFile adds to the default CAs rather than replacing them', async () => {
+  it('caFile adds to the default CAs rather than replacing them', () => {
     // Node's bundled roots are still there: the routing can reach a public endpoint's CA too.
-    const { caBundle } = await import('../../src/routing/connector.ts');
     const bundle = caBundle(certFile);
     assert.ok(bundle.length > 100, `only ${bundle.length} CAs`);
+  });
+});
+
+describe('routing: close', () => {
+  it('is idempotent and ends the pooled connections', async () => {
+    const r = buildRouting(BASE);
+    assert.equal((await get(r, `${web.url}/close`)).code, 'OK');
+    await Promise.all([r.close(), r.close()]);
+    await r.close();
+    await assert.rejects(request(`${web.url}/after`, { dispatcher: r.dispatcher }), { code: 'UND_ERR_DESTROYED' });
   });
 });
 

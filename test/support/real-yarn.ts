@@ -46,6 +46,12 @@ export interface RealYarnOptions {
   scratchDir?: string;
   /** Progress lines (jar download, daemon start/stop). Default: stderr, prefixed. */
   log?: (line: string) => void;
+  /**
+   * Hadoop's default (false): a REST call without ?user.name= runs as the static user "dr.who",
+   * writes included. true sets hadoop.http.authentication.simple.anonymous.allowed=false: every
+   * call without user.name, reads included, answers 401 (HTML, WWW-Authenticate: PseudoAuth).
+   */
+  requireUserName?: boolean;
 }
 
 export interface RealYarn {
@@ -63,6 +69,8 @@ export interface RealYarn {
   amClasspath: string;
   /** Absolute path of hadoop-mapreduce-examples-<version>.jar. */
   mapreduceExamplesJar: string;
+  /** A region's hadoopJarCommand for this cluster: [<hadoopHome>/bin/hadoop, 'jar'] (a RunJar shim). */
+  hadoopJarCommand: string[];
   /** The conf dir the daemons use (the containers see it as $HADOOP_CONF_DIR). */
   confDir: string;
   /** Hadoop's "home" (HADOOP_HOME etc. of the daemons and containers): share/hadoop/* link to libDir. */
@@ -190,7 +198,41 @@ export async function ensureHadoopJars(log: (line: string) => void = defaultLog)
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || readlinkSync(link) !== '../../lib') throw err;
     }
   }
+  writeIfChanged(join(home, 'bin', 'hadoop'), HADOOP_SHIM, 0o755);
   return { version, home, libDir };
+}
+
+/**
+ * A `hadoop` launcher for this jars-only install (Maven has no bin/hadoop): `hadoop jar` is RunJar on
+ * $HADOOP_CONF_DIR + lib/*, as the real script does. In a container the NM provides JAVA_HOME and
+ * HADOOP_CONF_DIR, so a region's hadoopJarCommand can be ["<home>/bin/hadoop", "jar"].
+ */
+const HADOOP_SHIM = `#!/usr/bin/env bash
+# hadoop for the Maven-jars Hadoop of test/support/real-yarn.ts: jar, classpath, version.
+set -euo pipefail
+home="$(cd "$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
+java="\${JAVA_HOME:+\$JAVA_HOME/bin/}java"
+cp="\${HADOOP_CONF_DIR:+\$HADOOP_CONF_DIR:}\$home/lib/*\${HADOOP_CLASSPATH:+:\$HADOOP_CLASSPATH}"
+cmd="\${1:-}"
+[ $# -gt 0 ] && shift
+case "\$cmd" in
+  jar) exec "\$java" \${HADOOP_CLIENT_OPTS:--Xmx256m} -cp "\$cp" org.apache.hadoop.util.RunJar "\$@" ;;
+  classpath) echo "\$cp" ;;
+  version) exec "\$java" -cp "\$cp" org.apache.hadoop.util.VersionInfo ;;
+  *) echo "usage: hadoop jar <jar> [mainClass] [args...] | hadoop classpath | hadoop version" >&2; exit 1 ;;
+esac
+`;
+
+function writeIfChanged(path: string, content: string, mode: number): void {
+  try {
+    if (readFileSync(path, 'utf8') === content) return;
+  } catch {
+    // absent
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, content, { mode });
+  renameSync(temp, path);
 }
 
 async function freePort(): Promise<number> {
@@ -270,6 +312,7 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
   const values: Record<string, string> = {
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     SCRATCH: scratchDir, HADOOP_CONF_DIR: confDir, LIB_DIR: libDir, HADOOP_HOME: home,
+    ANONYMOUS_ALLOWED: String(!opts.requireUserName),
   };
   for (const file of readdirSync(CONF_TEMPLATES)) {
     const text = readFileSync(join(CONF_TEMPLATES, file), 'utf8').replace(/@@([A-Z_]+)@@/g, (all, key: string) => {
@@ -338,7 +381,7 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
         }
       }
       try {
-        const res = await fetch(`${rmUrl}/ws/v1/cluster/metrics`, { signal: AbortSignal.timeout(2000), headers: { accept: 'application/json' } });
+        const res = await fetch(`${rmUrl}/ws/v1/cluster/metrics?user.name=${encodeURIComponent(env.USER ?? 'root')}`, { signal: AbortSignal.timeout(2000), headers: { accept: 'application/json' } });
         if (res.ok) {
           const body = (await res.json()) as { clusterMetrics?: { activeNodes?: number } };
           if ((body.clusterMetrics?.activeNodes ?? 0) >= 1) return;
@@ -376,6 +419,7 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
     distributedShellJar: join(libDir, `hadoop-yarn-applications-distributedshell-${version}.jar`),
     amClasspath: `./*<CPS>{{HADOOP_CONF_DIR}}<CPS>${libDir}/*`,
     mapreduceExamplesJar: join(libDir, `hadoop-mapreduce-examples-${version}.jar`),
+    hadoopJarCommand: [join(home, 'bin', 'hadoop'), 'jar'],
     confDir,
     hadoopHome: home,
     nmLogDir,

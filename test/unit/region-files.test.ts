@@ -31,6 +31,8 @@ test('a good file loads with defaults and paths resolved against the file', () =
   assert.equal(r.network.connectTimeoutMs, 3000);
   assert.equal(r.yarn.distributedShellJarPath, join(dir, 'am.jar'));
   assert.equal(r.staging.dirPath, join(dir, 'staging'));
+  // The ResourceManager is always checked before work is taken.
+  assert.deepEqual(r.preflight.checks, [{ name: 'yarn-rm', type: 'yarn-rm' }]);
 });
 
 const bad: [string, (r: typeof good) => unknown, RegExp][] = [
@@ -38,7 +40,8 @@ const bad: [string, (r: typeof good) => unknown, RegExp][] = [
   ['a non-URL ResourceManager', (r) => ({ ...r, yarn: { ...r.yarn, resourceManagers: ['rm1:8088'] } }), /yarn\.resourceManagers\.0: must be an http\(s\) URL/],
   ['a default above the limit', (r) => ({ ...r, yarn: { ...r.yarn, defaults: { ...r.yarn.defaults, memoryMb: 9999 } } }), /yarn\.defaults\.memoryMb: default 9999 is above the limit 1024/],
   ['a name not matching the file', (r) => ({ ...r, name: 'r2' }), /name: "r2" must match the file name "r1"/],
-  ['a proxy (not supported yet)', (r) => ({ ...r, network: { proxy: 'http://p:3128' } }), /network: unknown field\(s\) proxy/],
+  ['a proxy that is not http://host:port', (r) => ({ ...r, network: { proxy: 'socks5://p:1080' } }), /network\.proxy: must be an http:\/\/host:port URL/],
+  ['two checks of one name', (r) => ({ ...r, preflight: { checks: [{ name: 'x', type: 'tcp', host: 'h', port: 1 }, { name: 'x', type: 'tcp', host: 'h', port: 2 }] } }), /preflight\.checks\.1\.name: "x" is used by another check/],
   ['broken JSON', () => '{"name": ', /not readable JSON/],
 ];
 

@@ -290,9 +290,9 @@ describe('ResourceManagerClient: errors', () => {
     assert.equal(isRetryable(err), true);
   });
 
-  it('isRetryable follows the table: 5xx, unreachable, no active RM, timeout', () => {
+  it('isRetryable follows the table: 5xx, unreachable RM or NM, no active RM, timeout', () => {
     const retryable = Object.entries(YARN_ERRORS).filter(([, e]) => e.retryable).map(([code]) => code).sort();
-    assert.deepEqual(retryable, ['NO_ACTIVE_RM', 'RM_ERROR', 'RM_UNREACHABLE', 'TIMEOUT']);
+    assert.deepEqual(retryable, ['NM_UNREACHABLE', 'NO_ACTIVE_RM', 'RM_ERROR', 'RM_UNREACHABLE', 'TIMEOUT']);
     for (const code of Object.keys(YARN_ERRORS) as YarnErrorCode[]) {
       const err = new YarnError(code);
       assert.equal(err.message, YARN_ERRORS[code].message, 'default message');

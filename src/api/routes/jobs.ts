@@ -102,8 +102,10 @@ function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSp
   const r = deps.regions.get(spec.region)!;
   if (r.rollout.mode === 'off') throw new ApiError('REGION_DISABLED', `region ${spec.region} is switched off (rollout mode "off")`);
   const issues = checkRegionLimits(spec, r.yarn.limits);
-  // No preflight checks are declared yet, so any required check name is unknown.
-  spec.requires.forEach((name, i) => issues.push({ path: ['requires', i], message: `region ${spec.region} has no preflight check "${name}"` }));
+  const checks = r.preflight.checks.map((c) => c.name);
+  spec.requires.forEach((name, i) => {
+    if (!checks.includes(name)) issues.push({ path: ['requires', i], message: `region ${spec.region} has no preflight check "${name}" (it has: ${checks.join(', ')})` });
+  });
   if (issues.length) throw new ApiError('INVALID_JOB_SPEC', describe(issues), issues);
   return spec;
 }
