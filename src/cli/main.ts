@@ -16,6 +16,13 @@ program.command('worker').description("run one region's worker (submit, cancel, 
     await runRegionWorker(opts.region);
   });
 
+program.command('preflight').description("run a region's preflight checks once, through its routing; exit 1 if any fails")
+  .requiredOption('-r, --region <name>', 'the region to check')
+  .action(async (opts: { region: string }) => {
+    const { preflightCommand } = await import('./preflight.ts');
+    process.exitCode = await preflightCommand(opts.region);
+  });
+
 program.command('dev').description('run a local stack: Redis, the API, a worker per region, a ResourceManager emulator; submit one example job')
   .option('--exit-after-demo', 'stop everything once the example job has ended')
   .action(async (opts: { exitAfterDemo?: boolean }) => {

@@ -10,6 +10,8 @@ import type { ResourceManager } from '../yarn/resource-manager.ts';
 /** What the submit step needs of preflight: which of a job's required checks fail right now. */
 export interface PreflightGate {
   failing(requires: readonly string[]): { name: string; code: string; message: string }[];
+  /** False while a critical check fails: the region takes no new work. */
+  intakeOpen(): boolean;
 }
 
 export interface RegionContext {

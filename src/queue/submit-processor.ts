@@ -39,6 +39,12 @@ async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log
   if (job.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId, signal);
   if (job.state === 'ACCEPTED' || job.state === 'RUNNING') return; // already submitted and tracked
 
+  if (job.state === 'QUEUED' && !ctx.preflight.intakeOpen()) {
+    // Taken in the instant intake paused (BullMQ's blocked fetch still returns one job): put it
+    // back untouched, still QUEUED, to be taken once the critical checks pass again.
+    await delivery.qjob.moveToDelayed(Date.now() + 1000, delivery.token);
+    throw new DelayedError();
+  }
   if (job.state === 'QUEUED' || job.state === 'PREFLIGHT') {
     await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT']);
     const failing = ctx.preflight.failing(job.spec.requires);

@@ -13,7 +13,7 @@ export interface PreflightListener {
 
 export class PreflightMonitor {
   private readonly latest = new Map<string, CheckResult>();
-  private intakeOpen: boolean | null = null;
+  private intake: boolean | null = null;
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<unknown> | null = null;
   private readonly abort = new AbortController();
@@ -48,12 +48,16 @@ export class PreflightMonitor {
     const allOk = results.every((r) => r.ok);
     for (const r of results.filter((x) => !x.ok)) this.log.warn({ check: r }, `preflight check ${r.name} failing: ${r.code}`);
     await this.listener.onRound(results, allOk, criticalOk).catch((err) => this.log.error({ err }, 'could not record preflight results'));
-    if (criticalOk !== this.intakeOpen) {
-      this.intakeOpen = criticalOk;
+    if (criticalOk !== this.intake) {
+      this.intake = criticalOk;
       this.log.info({ intake: criticalOk ? 'open' : 'paused' }, criticalOk ? 'critical checks pass: taking jobs' : 'a critical check fails: intake paused');
       await this.listener.onIntake(criticalOk);
     }
     return results;
+  }
+
+  intakeOpen(): boolean {
+    return this.intake === true;
   }
 
   /** The checks a job requiring `requires` needs that are failing now (or not run yet). */

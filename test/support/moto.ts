@@ -2,8 +2,8 @@
 // port. It accepts any credentials; its account is 123456789012.
 
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../src/dev/local-redis.ts';
 
 export const MOTO_ACCOUNT = '123456789012';
 /** moto takes any keys; explicit ones keep the SDK away from the default chain (and IMDS). */
@@ -15,8 +15,9 @@ export interface Moto {
   close(): Promise<void>;
 }
 
-export async function startMoto(): Promise<Moto> {
-  const port = await freePort();
+/** `port`: a fixed port, e.g. to bring the same STS endpoint back after stopping it. */
+export async function startMoto(port?: number): Promise<Moto> {
+  port ??= await freePort();
   // Its own process group: the pyenv shim and Werkzeug may fork, and close() must stop them all.
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let output = '';
@@ -46,10 +47,3 @@ export async function startMoto(): Promise<Moto> {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

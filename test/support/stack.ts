@@ -183,6 +183,9 @@ function stackEnv(ns: string, regionsDir: string, tokens: TokenGrant[]): Record<
   return {
     NODE_ENV: 'test', SLUICE_REDIS_URL: redisUrl(), SLUICE_NAMESPACE: ns,
     SLUICE_REGIONS_DIR: regionsDir, SLUICE_TOKENS: JSON.stringify(tokens),
+    // STS checks sign their calls; moto_server takes any key. Fixed ones keep the SDK's default
+    // chain from probing instance metadata.
+    AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1',
   };
 }
 

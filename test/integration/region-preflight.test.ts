@@ -1,0 +1,134 @@
+// Regions with their own routing and preflight (the seeds' failure): region rb reaches its
+// ResourceManager and STS only through its proxy; when its STS goes away, its jobs that require
+// sts wait in PREFLIGHT and fail PREFLIGHT_FAILED at their deadline, while region ra keeps running;
+// when STS is back, rb's waiting jobs proceed. A failing critical check pauses rb's intake.
+
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, test } from 'node:test';
+import { freePort } from '../../src/dev/local-redis.ts';
+import { MOTO_ACCOUNT, startMoto, type Moto } from '../support/moto.ts';
+import { shellJob, Stack } from '../support/stack.ts';
+import { startTinyproxy, type Tinyproxy } from '../support/tinyproxy.ts';
+
+let stack: Stack;
+let moto: Moto;
+let motoPort: number;
+let proxy: Tinyproxy;
+let kms: Server | null = null;
+let kmsPort: number;
+
+const listen = (port: number) => new Promise<Server>((resolve) => { const s = createServer((c) => c.destroy()); s.listen(port, '127.0.0.1', () => resolve(s)); });
+const closeServer = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
+
+before(async () => {
+  motoPort = await freePort();
+  moto = await startMoto(motoPort);
+  proxy = await startTinyproxy();
+  kmsPort = await freePort();
+  kms = await listen(kmsPort);
+  stack = await Stack.start({
+    regions: ['ra', 'rb'],
+    region: (name) => name === 'rb' ? {
+      network: { connectTimeoutMs: 1000, requestTimeoutMs: 3000, proxy: proxy.url },
+      preflight: {
+        intervalSeconds: 1,
+        deadlineSeconds: 300,
+        checks: [
+          { name: 'sts', type: 'sts', endpoint: moto.url, expectAccount: MOTO_ACCOUNT },
+          { name: 'kms', type: 'tcp', host: '127.0.0.1', port: kmsPort, critical: true },
+        ],
+      },
+    } : {},
+  });
+});
+after(async () => {
+  await stack?.close();
+  await moto?.close();
+  await proxy?.close();
+  if (kms) await closeServer(kms);
+});
+
+const regionView = async (name: string) => (await stack.request('GET', '/v1/regions')).body.regions.find((r: { name: string }) => r.name === name);
+async function until(what: string, check: () => Promise<boolean>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test("rb's ResourceManager and STS calls go through rb's proxy; ra's do not", async () => {
+  const b = await stack.submit(shellJob('rb', 'echo via proxy', { requires: ['sts'] }));
+  await stack.waitForState(b.body.id, 'SUCCEEDED');
+  const a = await stack.submit(shellJob('ra', 'echo direct'));
+  await stack.waitForState(a.body.id, 'SUCCEEDED');
+  const through = proxy.connects();
+  const port = (url: string) => new URL(url).port;
+  assert.ok(through.some((t) => t.endsWith(`:${port(stack.emulators.get('rb')!.url)}`)), `rb's RM not in ${through}`);
+  assert.ok(through.some((t) => t.endsWith(`:${motoPort}`)), `STS not in ${through}`);
+  assert.ok(!through.some((t) => t.endsWith(`:${port(stack.emulators.get('ra')!.url)}`)), `ra's RM went through rb's proxy: ${through}`);
+});
+
+test('GET /v1/regions shows every check of the region with its last result', async () => {
+  const rb = await regionView('rb');
+  assert.equal(rb.health.status, 'ok');
+  assert.equal(rb.health.intake, 'open');
+  assert.deepEqual(rb.health.checks.map((c: { name: string }) => c.name), ['yarn-rm', 'sts', 'kms']);
+  for (const c of rb.health.checks) {
+    assert.equal(c.ok, true, JSON.stringify(c));
+    assert.equal(c.code, 'OK');
+    assert.equal(typeof c.latencyMs, 'number');
+    assert.ok(Date.parse(c.at) > 0);
+  }
+});
+
+test("rb's STS unreachable: rb's sts jobs wait then fail PREFLIGHT_FAILED naming sts; ra keeps running; STS back: waiting jobs proceed", async () => {
+  await moto.close();
+  await until('rb to see sts failing', async () => (await regionView('rb')).health.checks.some((c: { name: string; ok: boolean }) => c.name === 'sts' && !c.ok));
+  const rb = await regionView('rb');
+  assert.equal(rb.health.status, 'degraded');
+  assert.equal(rb.health.intake, 'open', 'sts is not critical: jobs that do not need it still run');
+
+  const doomed = await stack.submit(shellJob('rb', 'echo never', { requires: ['sts'], preflightDeadlineSeconds: 3 }));
+  const patient = await stack.submit(shellJob('rb', 'echo after sts', { requires: ['sts'], preflightDeadlineSeconds: 120 }));
+  const independent = await stack.submit(shellJob('rb', 'echo no sts needed'));
+  const elsewhere = await stack.submit(shellJob('ra', 'echo region a'));
+  await stack.waitForState(elsewhere.body.id, 'SUCCEEDED');
+  await stack.waitForState(independent.body.id, 'SUCCEEDED');
+
+  const failed = await stack.waitForState(doomed.body.id, 'FAILED', 20_000);
+  assert.equal(failed.error!.code, 'PREFLIGHT_FAILED');
+  assert.match(failed.error!.message, /region rb/);
+  assert.match(failed.error!.message, /"sts" \((CONNECTION_REFUSED|PROXY_ERROR)/);
+  assert.equal(failed.application, null, 'nothing was submitted');
+  assert.equal((await stack.request('GET', `/v1/jobs/${patient.body.id}`)).body.state, 'PREFLIGHT');
+
+  moto = await startMoto(motoPort);
+  const done = await stack.waitForState(patient.body.id, 'SUCCEEDED', 30_000);
+  assert.ok(done.application);
+  await until('rb healthy again', async () => (await regionView('rb')).health.status === 'ok');
+});
+
+test('a failing critical check pauses intake: jobs stay QUEUED until it passes', async () => {
+  await closeServer(kms!);
+  kms = null;
+  await until('rb intake paused', async () => (await regionView('rb')).health.intake === 'paused');
+  const rb = await regionView('rb');
+  const check = rb.health.checks.find((c: { name: string }) => c.name === 'kms');
+  assert.equal(check.ok, false);
+  assert.match(check.code, /CONNECTION_REFUSED|PROXY_ERROR/);
+  const job = await stack.submit(shellJob('rb', 'echo resumed'));
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal((await stack.request('GET', `/v1/jobs/${job.body.id}`)).body.state, 'QUEUED');
+  kms = await listen(kmsPort);
+  await stack.waitForState(job.body.id, 'SUCCEEDED', 20_000);
+  assert.equal((await regionView('rb')).health.intake, 'open');
+});
+
+test('region.health_changed events are published', async () => {
+  const events = await stack.redis.xrange(`${stack.ns}:events`, '-', '+');
+  const health = events.filter(([, f]) => f[1] === 'region.health_changed').map(([, f]) => `${f[f.indexOf('region') + 1]}:${f[f.indexOf('to') + 1]}`);
+  assert.ok(health.includes('rb:degraded'), JSON.stringify(health));
+  assert.ok(health.includes('rb:ok'), JSON.stringify(health));
+});
