@@ -161,7 +161,7 @@ export async function ensureHadoopJars(log: (line: string) => void = defaultLog)
       if (tail.length > 40) tail.shift();
       if (line.includes('Downloaded from')) {
         downloaded += 1;
-        if (downloaded % 25 === 0) log(`  … ${downloaded} files downloaded (${Math.round((Date.now() - started) / 1000)} s)`);
+        if (downloaded % 100 === 0) log(`  … ${downloaded} files downloaded (${Math.round((Date.now() - started) / 1000)} s)`);
       }
     };
     lines(mvn.stdout, onLine);

@@ -186,6 +186,17 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
     assert.equal(out, "out a b [c'd] prod");
     assert.match(cwd!, new RegExp(`/nm-local/usercache/${USER}/appcache/${applicationId}/container_\\d+_\\d+_01_000002$`));
     assert.equal(jobLog(applicationId, 'stderr'), 'err\n');
+    // The NM's REST log endpoint wraps the file in a header and a trailer (format=text or
+    // octet-stream alike); size=-N is the last N bytes of the file.
+    const nm = new URL(app.amContainerLogs!).host;
+    const container = readdirSync(join(yarn.nmLogDir, applicationId)).find((c) => !c.endsWith('_000001'))!;
+    const logRes = await fetch(`http://${nm}/ws/v1/node/containerlogs/${container}/stderr?user.name=${USER}`);
+    assert.equal(logRes.status, 200);
+    assert.match(await logRes.text(), new RegExp(
+      `^Container: ${container} on [^\\n]+\\nLogAggregationType: LOCAL\\n=+\\nLogType:stderr\\nLogLastModifiedTime:[^\\n]+\\nLogLength:4\\nLogContents:\\nerr\\nEnd of LogType:stderr\\.\\n\\*+\\n\\n$`));
+    const missing = await fetch(`http://${nm}/ws/v1/node/containerlogs/${container}/nosuch?user.name=${USER}`);
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /Cannot find this log on the local disk/);
     // The AM renamed the staged script to <name>.sh before localizing it.
     const stagedPath = new URL(staged.url).pathname;
     assert.deepEqual(readdirSync(join(stagedPath, '..')), ['launch.sh.sh']);
@@ -198,6 +209,13 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
     assert.match(app.diagnostics, /^Application Failure: desired = 1, completed = 1, allocated = 1, failed = 1, diagnostics = /);
     assert.match(app.diagnostics, /Exit code: 3/);
     assert.match(app.diagnostics, /Last 4096 bytes of stderr :\noops\n/);
+  });
+
+  test('a job above its memory is killed by the NM: FINISHED/FAILED, "beyond the \'PHYSICAL\' memory limit"', async () => {
+    const { applicationId } = await submitShell(`python3 -c "x = b'1' * (400 * 1024 * 1024); import time; time.sleep(10)"`, { memoryMb: 128 });
+    const app = await until(applicationId, ended);
+    assert.deepEqual([app.state, app.finalStatus], ['FINISHED', 'FAILED']);
+    assert.match(app.diagnostics, /is running \d+B beyond the 'PHYSICAL' memory limit\. Current usage: [\d.]+ MB of 128 MB physical memory used/);
   });
 
   test('kill of a running job: 202 then 200 KILLED, its processes are gone', async () => {
@@ -237,13 +255,31 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
       kind: 'hadoop-jar', region: 'local', name: 'pi', jar: yarn.mapreduceExamplesJar,
       args: ['pi', `-Dmapreduce.job.tags=${jobTag(jobId)}-mr`, '2', '10'], env: {}, resources: {}, requires: [], labels: {},
     }, { yarn: { hadoopJarCommand: yarn.hadoopJarCommand } } as never);
-    // The client JVM needs more than 128 MB, or the NM's physical-memory check kills the container.
-    const { applicationId } = await submitShell('', { launch, memoryMb: 512 });
+    // The `hadoop jar` client JVM (-Xmx256m by the shim) stays well under 256 MB for pi.
+    const { applicationId } = await submitShell('', { launch, memoryMb: 256 });
     const app = await until(applicationId, ended, 120_000);
     assert.deepEqual([app.state, app.finalStatus], ['FINISHED', 'SUCCEEDED'], `${app.diagnostics}\n${jobLog(applicationId, 'stderr').slice(-3000)}`);
     assert.match(jobLog(applicationId, 'stdout'), /Estimated value of Pi is 3\.8/);
     // The MapReduce job is an application of its own, tagged through -Dmapreduce.job.tags.
     const [mr] = await rm.listApplications({ tags: [`${jobTag(jobId)}-mr`] });
     assert.deepEqual([mr?.state, mr?.finalStatus], ['FINISHED', 'SUCCEEDED']);
+  });
+});
+
+describe('real YARN with requireUserName', { skip: javaAvailable() ? false : 'needs Java 17 and Maven' }, () => {
+  let yarn: RealYarn;
+  before(async () => { yarn = await startRealYarn({ requireUserName: true, log: () => {} }); });
+  after(async () => { await yarn?.stop(); });
+
+  test('every call without user.name answers 401, reads too; with it, 200', async () => {
+    for (const [method, path] of [['GET', '/ws/v1/cluster/apps'], ['POST', '/ws/v1/cluster/apps/new-application']] as const) {
+      const anon = await fetch(`${yarn.rmUrl}${path}`, { method });
+      assert.equal(anon.status, 401);
+      assert.equal(anon.headers.get('www-authenticate'), 'PseudoAuth');
+      await anon.text();
+      const named = await fetch(`${yarn.rmUrl}${path}?user.name=${USER}`, { method, headers: { accept: 'application/json' } });
+      assert.equal(named.status, 200);
+      await named.text();
+    }
   });
 });
