@@ -131,6 +131,10 @@ export class AppLifecycle {
     const errors = launchShellContainers(app, init.plan, { nodeHost, nodeHttpPort }, this.log.child({ appId: app.id }),
       (c) => this.onContainerDone(app, c));
     for (const e of errors) this.amLog(app, 'AppMaster.stderr', `ERROR container localization failed: ${e}`);
+    // The real DS AM logs each launch like this (log4j to stderr); Sluice finds the job's container by it.
+    for (const c of app.containers) {
+      this.amLog(app, 'AppMaster.stderr', `INFO distributedshell.ApplicationMaster: Launching shell command on a new container., containerId=${c.containerId}, yarnShellId=1, containerNode=127.0.0.1:0, containerNodeURI=${nodeHttpAddress(this.config, this.rmUrl())}, containerResourceMemory1024, containerResourceVirtualCores1`);
+    }
   }
 
   private onContainerDone(app: EmulatedApp, container: ShellContainer): void {

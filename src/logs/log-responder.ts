@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import type { RegionContext } from '../queue/region-context.ts';
-import { jobContainer, readContainerLog } from '../yarn/container-logs.ts';
+import { findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { LOG_REPLY_TTL_SECONDS, logRequest, logRequestsKey, type LogReply, type LogRequest } from './log-protocol.ts';
 
@@ -43,10 +43,11 @@ export class LogResponder {
     if (!job?.applicationId) return { ok: false, code: 'NO_APPLICATION', message: `job ${req.jobId} has no YARN application yet` };
     try {
       const app = await ctx.rm.getApplication(job.applicationId);
-      const container = jobContainer(app);
+      const access = { dispatcher: this.dispatcher, user: ctx.region.yarn.user };
+      const container = await findJobContainer(app, access);
       // No AM container yet: the job's container doesn't exist either; nothing to show so far.
       if (!container) return { ok: true, text: '', nextOffset: req.offset };
-      const log = await readContainerLog({ dispatcher: this.dispatcher, user: ctx.region.yarn.user, container, file: req.file, tailBytes: 64 * 1024 * 1024 })
+      const log = await readContainerLog({ ...access, container, file: req.file, tailBytes: 64 * 1024 * 1024 })
         .catch((err: unknown) => {
           // Not started yet while the app runs: empty so far. After the end: gone.
           if (err instanceof YarnError && err.code === 'LOG_NOT_FOUND' && !['FINISHED', 'FAILED', 'KILLED'].includes(app.state)) return '';

@@ -1,6 +1,6 @@
 // A job's container logs, read from the NodeManager that ran it (NMWebServices:
-// GET /ws/v1/node/containerlogs/{containerid}/{filename}). The NM keeps them on its disk after the
-// app ends (without log aggregation) for yarn.nodemanager.log.retain-seconds.
+// GET /ws/v1/node/containerlogs/{containerid}/{filename}). Without log aggregation the NM keeps
+// them on its disk after the app ends (yarn.nodemanager.log.retain-seconds).
 
 import { request, type Dispatcher } from 'undici';
 import { truncate, YarnError } from './errors.ts';
@@ -12,31 +12,40 @@ export interface JobContainer {
   containerId: string;
 }
 
-/**
- * Where a Distributed Shell job's script ran: Sluice asks for one container, which YARN numbers
- * right after the AM's (…_000001 → …_000002) on the first attempt. The AM's log link names its
- * node and container id; the shell container is assumed on the same NM when the cluster has one
- * node, which is what amContainerLogs tells us (see the note in README's limits).
- */
-export function jobContainer(app: YarnApplication): JobContainer | null {
-  const m = /^https?:\/\/([^/]+)\/node\/containerlogs\/(container_[\w]+?_)(\d{6,})\//.exec(app.amContainerLogs ?? '');
-  if (!m) return null;
-  const next = String(Number(m[3]) + 1).padStart(m[3]!.length, '0');
-  return { nodeHttpAddress: m[1]!, containerId: `${m[2]}${next}` };
-}
-
-export interface ReadLogOptions {
+export interface NodeAccess {
   dispatcher: Dispatcher;
   user: string;
-  container: JobContainer;
-  file: 'stdout' | 'stderr';
-  /** At most this many bytes, from the end. */
-  tailBytes: number;
   signal?: AbortSignal;
 }
 
+const AM_LOG_LINK = /^https?:\/\/([^/]+)\/node\/containerlogs\/(container_[\w]+?_)(\d{6,})\//;
+
+/**
+ * Where a Distributed Shell job's script runs. The DS AM logs every launch ("Launching shell
+ * command on a new container., containerId=…, containerNodeURI=host:port"), so its stderr names
+ * the job's container and node. Guessing "the AM's id + 1" is wrong after an RM restart (the
+ * container ids gain an epoch), so the guess is only the fallback. null: no AM container yet.
+ */
+export async function findJobContainer(app: YarnApplication, access: NodeAccess): Promise<JobContainer | null> {
+  const m = AM_LOG_LINK.exec(app.amContainerLogs ?? '');
+  if (!m) return null;
+  const am: JobContainer = { nodeHttpAddress: m[1]!, containerId: `${m[2]}${m[3]}` };
+  const amLog = await readContainerLog({ ...access, container: am, file: 'AppMaster.stderr', tailBytes: 1024 * 1024 }).catch(() => '');
+  const launch = /Launching shell command on a new container\., containerId=(container_\w+)(?:.*?containerNodeURI=([^,\s]+))?/.exec(amLog);
+  if (launch) return { containerId: launch[1]!, nodeHttpAddress: launch[2] ?? am.nodeHttpAddress };
+  const next = String(Number(m[3]) + 1).padStart(m[3]!.length, '0');
+  return { nodeHttpAddress: am.nodeHttpAddress, containerId: `${m[2]}${next}` };
+}
+
+export interface ReadLogOptions extends NodeAccess {
+  container: JobContainer;
+  file: string;
+  /** At most this many bytes, from the end. */
+  tailBytes: number;
+}
+
 export async function readContainerLog(o: ReadLogOptions): Promise<string> {
-  const url = `http://${o.container.nodeHttpAddress}/ws/v1/node/containerlogs/${o.container.containerId}/${o.file}?size=-${o.tailBytes}&user.name=${encodeURIComponent(o.user)}`;
+  const url = `http://${o.container.nodeHttpAddress}/ws/v1/node/containerlogs/${o.container.containerId}/${encodeURIComponent(o.file)}?size=-${o.tailBytes}&user.name=${encodeURIComponent(o.user)}`;
   const step = `read ${o.file} of ${o.container.containerId}`;
   let res: Dispatcher.ResponseData;
   try {
@@ -45,8 +54,19 @@ export async function readContainerLog(o: ReadLogOptions): Promise<string> {
     throw new YarnError('NM_UNREACHABLE', { step, rmUrl: `http://${o.container.nodeHttpAddress}`, message: (err as Error).message, cause: err });
   }
   const text = await res.body.text();
-  if (res.statusCode === 200) return text;
+  if (res.statusCode === 200) return unwrapNodeManagerLog(text, o.file);
   throw new YarnError(res.statusCode === 404 ? 'LOG_NOT_FOUND' : 'RM_ERROR', {
     step, rmUrl: `http://${o.container.nodeHttpAddress}`, status: res.statusCode, message: `${res.statusCode}: ${truncate(text)}`,
   });
+}
+
+/**
+ * The NM wraps a log file in a header ("Container: … LogType:… LogLength:… LogContents:") and a
+ * trailer ("End of LogType:<file>." and a row of stars): return only the file's bytes.
+ */
+export function unwrapNodeManagerLog(body: string, file: string): string {
+  const start = body.indexOf('\nLogContents:\n');
+  const end = body.lastIndexOf(`End of LogType:${file}.`);
+  if (start < 0 || end < start) return body;
+  return body.slice(start + '\nLogContents:\n'.length, end);
 }
