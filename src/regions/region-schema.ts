@@ -22,7 +22,13 @@ export const regionFile = z.strictObject({
     /** A path (relative to the region file) or file:// URL of the Distributed Shell jar. */
     distributedShellJar: z.string().min(1),
     /** The AM's CLASSPATH; YARN expands {{VAR}} and <CPS>. */
-    amClasspath: z.string().min(1).default('./*<CPS>{{HADOOP_CONF_DIR}}<CPS>{{HADOOP_YARN_HOME}}/share/hadoop/yarn/*'),
+    // Default: what yarn.application.classpath gives a stock Hadoop 3 install.
+    amClasspath: z.string().min(1).default([
+      './*', '{{HADOOP_CONF_DIR}}',
+      '{{HADOOP_COMMON_HOME}}/share/hadoop/common/*', '{{HADOOP_COMMON_HOME}}/share/hadoop/common/lib/*',
+      '{{HADOOP_HDFS_HOME}}/share/hadoop/hdfs/*', '{{HADOOP_HDFS_HOME}}/share/hadoop/hdfs/lib/*',
+      '{{HADOOP_YARN_HOME}}/share/hadoop/yarn/*', '{{HADOOP_YARN_HOME}}/share/hadoop/yarn/lib/*',
+    ].join('<CPS>')),
     amMemoryMb: z.int().min(64).default(256),
     /** How `hadoop jar` is run on the region's nodes (kind hadoop-jar): program and fixed args. */
     hadoopJarCommand: z.array(z.string().min(1)).min(1).default(['hadoop', 'jar']),

@@ -14,6 +14,7 @@ import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig, type TokenGrant } from '../../src/config/config.ts';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
 import type { Job } from '../../src/jobs/index.ts';
+import type { RealYarn } from './real-yarn.ts';
 import { createLogger } from '../../src/log.ts';
 import type { JobProducer } from '../../src/queue/job-producer.ts';
 import { loadRegions } from '../../src/regions/index.ts';
@@ -34,6 +35,8 @@ export interface StackOptions {
   /** Extra fields merged into each region file. */
   region?: (name: string) => Record<string, unknown>;
   startWorkers?: boolean;
+  /** Regions served by a real YARN instead of an emulator. */
+  realYarn?: Record<string, RealYarn>;
 }
 
 export interface Response<T = any> { status: number; body: T; headers: Headers }
@@ -60,13 +63,19 @@ export class Stack {
     mkdirSync(regionsDir);
     const emulators = new Map<string, RmEmulator>();
     for (const name of names) {
-      const emu = await startRmEmulator({ workDir: join(scratch, `yarn-${name}`) });
-      emulators.set(name, emu);
+      const real = opts.realYarn?.[name];
+      let rm: Record<string, unknown>;
+      if (real) {
+        rm = { resourceManagers: [real.rmUrl], distributedShellJar: real.distributedShellJar, amClasspath: real.amClasspath, hadoopJarCommand: real.hadoopJarCommand };
+      } else {
+        const emu = await startRmEmulator({ workDir: join(scratch, `yarn-${name}`) });
+        emulators.set(name, emu);
+        rm = { resourceManagers: [emu.url], distributedShellJar: join(REPO, 'test/support/emulator-appmaster.jar') };
+      }
       writeFileSync(join(regionsDir, `${name}.json`), JSON.stringify({
         name,
         yarn: {
-          resourceManagers: [emu.url], user: 'sluice', queue: 'default',
-          distributedShellJar: join(REPO, 'test/support/emulator-appmaster.jar'),
+          user: 'sluice', queue: 'default', ...rm,
           defaults: { memoryMb: 256, vcores: 1, timeoutSeconds: 3600 },
           limits: { memoryMb: 4096, vcores: 4, timeoutSeconds: 86400 },
         },
