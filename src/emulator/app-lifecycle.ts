@@ -3,7 +3,7 @@
 // Every step is asynchronous, as on a real RM, so a client always sees the intermediate answers
 // (202 from a kill first, never an instant 200).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
@@ -142,10 +142,13 @@ export class AppLifecycle {
     if (app.state !== 'RUNNING' || !app.containers.every((c) => c.done)) return;
     // ApplicationMaster.finish(): every container ran; failed = non-zero exits.
     const total = app.containers.length;
-    const failed = app.containers.filter((c) => c.exitCode !== 0).length;
+    const failed = app.containers.filter((c) => c.exitCode !== 0);
     app.progress = 100;
-    if (failed === 0) this.unregister(app, 'SUCCEEDED', '');
-    else this.unregister(app, 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failed }));
+    if (failed.length === 0) this.unregister(app, 'SUCCEEDED', '');
+    else {
+      const failures = failed.map((c) => ({ containerId: c.containerId, exitCode: c.exitCode ?? -1, stderrTail: stderrTail(c.dir) }));
+      this.unregister(app, 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failures }));
+    }
   }
 
   /** The AM unregisters: FINISHING until its own container is gone, then FINISHED. */
@@ -197,5 +200,15 @@ export class AppLifecycle {
   destroy(app: EmulatedApp): void {
     this.clearTimers(app);
     for (const c of app.containers) if (c.pgid !== null) signalGroup(c.pgid, 'SIGKILL');
+  }
+}
+
+/** The last 4096 bytes of a container's stderr, as the NM puts in diagnostics. */
+function stderrTail(dir: string): string {
+  try {
+    const b = readFileSync(join(dir, 'stderr'));
+    return b.subarray(Math.max(0, b.length - 4096)).toString();
+  } catch {
+    return '';
   }
 }

@@ -146,9 +146,18 @@ export function initShellAm(command: string, env: Record<string, string>, localR
   }
 }
 
-/** ApplicationMaster.finish(): the unregister message when a container failed. */
-export function dsFailureDiagnostics(c: { total: number; completed: number; allocated: number; failed: number }): string {
-  return `Diagnostics., total=${c.total}, completed=${c.completed}, allocated=${c.allocated}, failed=${c.failed}`;
+/**
+ * ApplicationMaster.finish() in Hadoop 3.4: the unregister message when a container failed, with
+ * each failed container's exit status and stderr tail (as seen on a real 3.4.2 NodeManager).
+ */
+export function dsFailureDiagnostics(c: {
+  total: number; completed: number; allocated: number;
+  failures: { containerId: string; exitCode: number; stderrTail: string }[];
+}): string {
+  const details = c.failures.map((f) => `[Exception from container-launch.\nContainer id: ${f.containerId}\nExit code: ${f.exitCode}\n`
+    + `Container exited with a non-zero exit code ${f.exitCode}. Error file: prelaunch.err.\n`
+    + `Last 4096 bytes of prelaunch.err :\nLast 4096 bytes of stderr :\n${f.stderrTail}\n]`).join(', ');
+  return `Application Failure: desired = ${c.total}, completed = ${c.completed}, allocated = ${c.allocated}, failed = ${c.failures.length}, diagnostics = ${details}`;
 }
 
 /**

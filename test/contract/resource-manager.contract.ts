@@ -112,7 +112,8 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
       const app = await until(applicationId, finished);
       assert.equal(app.state, 'FINISHED');
       assert.equal(app.finalStatus, 'FAILED');
-      assert.ok(app.diagnostics.length > 0);
+      assert.match(app.diagnostics, /Exit code: 3/);
+      assert.match(app.diagnostics, /failing/);
     });
 
     test('kill: 202 while in progress, then 200 KILLED; the process is gone; list by states', async () => {

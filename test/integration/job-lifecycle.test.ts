@@ -42,7 +42,8 @@ test('a script that exits 3 ends FAILED with the application diagnostics', async
   const job = await stack.waitForState(res.body.id, 'FAILED');
   assert.equal(job.application!.finalStatus, 'FAILED');
   assert.equal(job.error!.code, 'APPLICATION_FAILED');
-  assert.ok(job.error!.message.length > 0);
+  assert.match(job.error!.message, /Exit code: 3/);
+  assert.match(job.error!.message, /boom/);
   assert.equal(job.error!.message, job.application!.diagnostics);
 });
 

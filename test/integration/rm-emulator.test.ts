@@ -200,7 +200,9 @@ describe('submit and run (Distributed Shell)', () => {
     const app = await waitForEnd(id);
     assert.equal(app.state, 'FINISHED');
     assert.equal(app.finalStatus, 'FAILED');
-    assert.equal(app.diagnostics, 'Diagnostics., total=1, completed=1, allocated=1, failed=1');
+    assert.match(app.diagnostics, /^Application Failure: desired = 1, completed = 1, allocated = 1, failed = 1, diagnostics = \[/);
+    assert.match(app.diagnostics, /Exit code: 3\n/);
+    assert.match(app.diagnostics, /Last 4096 bytes of stderr :\noops\n/);
     assert.equal(readFileSync(join(rm.application(id)?.workDir ?? '', 'stderr'), 'utf8'), 'oops\n');
   });
 
