@@ -35,8 +35,10 @@ export interface StackOptions {
   /** Extra fields merged into each region file. */
   region?: (name: string) => Record<string, unknown>;
   startWorkers?: boolean;
-  /** Regions served by a real YARN instead of an emulator. */
-  realYarn?: Record<string, RealYarn>;
+  /** Regions served by a real YARN instead of an emulator (rmUrls: all RMs of an HA pair). */
+  realYarn?: Record<string, RealYarn & { rmUrls?: string[] }>;
+  /** The region's RM list from its emulator's URL (e.g. a standby or dead RM in front of it). */
+  resourceManagers?: (region: string, emulatorUrl: string) => string[];
 }
 
 export interface Response<T = any> { status: number; body: T; headers: Headers }
@@ -66,11 +68,11 @@ export class Stack {
       const real = opts.realYarn?.[name];
       let rm: Record<string, unknown>;
       if (real) {
-        rm = { resourceManagers: [real.rmUrl], distributedShellJar: real.distributedShellJar, amClasspath: real.amClasspath, hadoopJarCommand: real.hadoopJarCommand };
+        rm = { resourceManagers: real.rmUrls ?? [real.rmUrl], distributedShellJar: real.distributedShellJar, amClasspath: real.amClasspath, hadoopJarCommand: real.hadoopJarCommand };
       } else {
         const emu = await startRmEmulator({ workDir: join(scratch, `yarn-${name}`) });
         emulators.set(name, emu);
-        rm = { resourceManagers: [emu.url], distributedShellJar: join(REPO, 'test/support/emulator-appmaster.jar') };
+        rm = { resourceManagers: opts.resourceManagers?.(name, emu.url) ?? [emu.url], distributedShellJar: join(REPO, 'test/support/emulator-appmaster.jar') };
       }
       writeFileSync(join(regionsDir, `${name}.json`), JSON.stringify({
         name,
