@@ -3,7 +3,7 @@
 // followed to its end. Ctrl-C (or --exit-after-demo) tears everything down.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,38 +11,50 @@ import { buildApiDeps } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { loadConfig } from '../config/config.ts';
 import { startLocalRedis } from '../dev/local-redis.ts';
-import { startRmEmulator, type RmEmulator } from '../emulator/index.ts';
+import { startRmEmulator } from '../emulator/index.ts';
+import { javaAvailable, startRealYarn, type RealYarn } from '../../test/support/real-yarn.ts';
 import { createLogger } from '../log.ts';
-import { loadRegions } from '../regions/index.ts';
+import { loadRegions, type Region } from '../regions/index.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
-export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<void> {
+export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: boolean }): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const teardown = async () => {
-    for (const c of cleanups.reverse()) await c().catch((err) => console.error(`teardown: ${(err as Error).message}`));
+    for (const c of cleanups.reverse()) {
+      const started = Date.now();
+      await c().catch((err) => console.error(`teardown: ${(err as Error).message}`));
+      if (Date.now() - started > 2000) console.log(`teardown: a step took ${Date.now() - started} ms (${c.toString().slice(0, 60)})`);
+    }
   };
   try {
     const redis = await startLocalRedis();
     cleanups.push(() => redis.close());
     const token = process.env.SLUICE_DEV_TOKEN || `dev-${randomBytes(12).toString('hex')}`;
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       SLUICE_REDIS_URL: redis.url,
       SLUICE_TOKENS: JSON.stringify([{ token, principal: 'developer', regions: ['*'], admin: true }]),
     };
+    const examples = loadRegions(loadConfig({ configDir: join(REPO, 'config'), env }).regions.dir);
+    if (!opts.emulator && javaAvailable()) {
+      // One real Hadoop YARN (RM + NM JVMs) serves every example region; jars download on first run.
+      console.log('Java found: starting a real Hadoop YARN (first run downloads its jars from Maven Central)…');
+      const yarn = await startRealYarn({ log: (line) => console.log(`  yarn: ${line}`) });
+      cleanups.push(() => yarn.stop());
+      env.SLUICE_REGIONS_DIR = writeRegionsFor(yarn, examples);
+      console.log(`YARN: real Hadoop ${yarn.hadoopVersion} ResourceManager at ${yarn.rmUrl} (up in ${yarn.startupMs} ms), for ${[...examples.keys()].join(', ')}`);
+    } else {
+      for (const region of examples.values()) {
+        const url = new URL(region.yarn.resourceManagers[0]!);
+        const emu = await startRmEmulator({ host: url.hostname, port: Number(url.port) });
+        cleanups.push(() => emu.close());
+        console.log(`YARN: the ResourceManager emulator for ${region.name} at ${emu.url} (${opts.emulator ? '--emulator' : 'no Java'}: scripts run as local processes)`);
+      }
+    }
     const config = loadConfig({ configDir: join(REPO, 'config'), env });
     const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
     const regions = loadRegions(config.regions.dir);
-
-    const emulators = new Map<string, RmEmulator>();
-    for (const region of regions.values()) {
-      const url = new URL(region.yarn.resourceManagers[0]!);
-      const emu: RmEmulator = await startRmEmulator({ host: url.hostname, port: Number(url.port) });
-      cleanups.push(() => emu.close());
-      emulators.set(region.name, emu);
-      console.log(`ResourceManager emulator for ${region.name}: ${emu.url} (no Java: scripts run as local processes)`);
-    }
 
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     cleanups.push(async () => conn.disconnect());
@@ -59,10 +71,7 @@ export async function runDevStack(opts: { exitAfterDemo: boolean }): Promise<voi
 
     console.log(`\nSluice is up: ${address}\ntoken: ${token}\nregions: ${[...regions.keys()].join(', ')}\n`);
     const first = [...regions.keys()][0]!;
-    const { applicationId } = await runExampleJob(address, token, first);
-    // Job logs through the API come with the real-YARN issue; locally the emulator keeps them.
-    const emulated = applicationId ? emulators.get(first)!.application(applicationId) : undefined;
-    if (emulated?.workDir) console.log(`its stdout (from the emulator's container folder):\n${readFileSync(join(emulated.workDir, 'stdout'), 'utf8')}`);
+    await runExampleJob(address, token, first);
 
     if (!opts.exitAfterDemo) {
       console.log('\nRunning. Ctrl-C stops everything.');
@@ -92,7 +101,24 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function runExampleJob(api: string, token: string, region: string): Promise<{ applicationId: string | null }> {
+/** The example regions pointed at the real cluster, in a folder of their own (regions/ is untouched). */
+function writeRegionsFor(yarn: RealYarn, examples: Map<string, Region>): string {
+  const dir = join(REPO, '.sluice', 'dev-regions');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const region of examples.values()) {
+    const raw = JSON.parse(readFileSync(region.file, 'utf8'));
+    raw.yarn = {
+      ...raw.yarn, resourceManagers: [yarn.rmUrl], distributedShellJar: yarn.distributedShellJar,
+      amClasspath: yarn.amClasspath, hadoopJarCommand: yarn.hadoopJarCommand,
+    };
+    raw.staging = { ...raw.staging, dir: region.staging.dirPath };
+    writeFileSync(join(dir, `${region.name}.json`), JSON.stringify(raw, null, 2));
+  }
+  return dir;
+}
+
+async function runExampleJob(api: string, token: string, region: string): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const spec = {
     region, name: 'hello-sluice', kind: 'shell',
@@ -113,7 +139,8 @@ async function runExampleJob(api: string, token: string, region: string): Promis
       console.log(`  ${e.from ?? '(new)'} → ${e.to}`);
     }
   }
-  const final = (await (await fetch(`${api}/v1/jobs/${job.id}`, { headers })).json()) as { application: { id: string } | null };
+  const final = await (await fetch(`${api}/v1/jobs/${job.id}`, { headers })).json();
   console.log(`job ${job.id} ended: ${JSON.stringify(final, null, 2)}`);
-  return { applicationId: final.application?.id ?? null };
+  const logs = await fetch(`${api}/v1/jobs/${job.id}/logs`, { headers });
+  console.log(`its stdout (GET /v1/jobs/${job.id}/logs):\n${await logs.text()}`);
 }

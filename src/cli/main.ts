@@ -23,11 +23,12 @@ program.command('preflight').description("run a region's preflight checks once, 
     process.exitCode = await preflightCommand(opts.region);
   });
 
-program.command('dev').description('run a local stack: Redis, the API, a worker per region, a ResourceManager emulator; submit one example job')
+program.command('dev').description('run a local stack: Redis, a real YARN when Java is present (else the RM emulator), the API, a worker per region; submit one example job')
   .option('--exit-after-demo', 'stop everything once the example job has ended')
-  .action(async (opts: { exitAfterDemo?: boolean }) => {
+  .option('--emulator', 'use the ResourceManager emulator even when Java is present')
+  .action(async (opts: { exitAfterDemo?: boolean; emulator?: boolean }) => {
     const { runDevStack } = await import('./dev.ts');
-    await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo) });
+    await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo), emulator: Boolean(opts.emulator) });
   });
 
 program.parseAsync().catch((err: Error) => {

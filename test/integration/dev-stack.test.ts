@@ -1,15 +1,18 @@
-// The README's first command, `npm run dev` (= `sluice dev`), brings up the local stack, runs the
-// example job to SUCCEEDED, honours SLUICE_HTTP_PORT and SLUICE_DEV_TOKEN, and tears down.
+// The README's first command, `npm run dev` (= `sluice dev`), brings up the local stack (a real
+// YARN when Java is present, the emulator with --emulator or without Java), runs the example job to
+// SUCCEEDED, shows its output, honours SLUICE_HTTP_PORT and SLUICE_DEV_TOKEN, and tears down.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { freePort } from '../../src/dev/local-redis.ts';
+import { javaAvailable } from '../support/real-yarn.ts';
 import { REPO } from '../support/stack.ts';
 
-test('sluice dev runs the example job end to end and stops cleanly', { timeout: 90_000 }, async () => {
+for (const mode of ['default', '--emulator'] as const) {
+test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, { timeout: 180_000 }, async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/sluice.js', 'dev', '--exit-after-demo'], {
+  const child = spawn(process.execPath, ['bin/sluice.js', 'dev', '--exit-after-demo', ...(mode === 'default' ? [] : [mode])], {
     cwd: REPO,
     env: { ...process.env, NODE_ENV: 'development', SLUICE_HTTP_PORT: String(port), SLUICE_DEV_TOKEN: 'dev-token-from-test', SLUICE_REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,7 +25,9 @@ test('sluice dev runs the example job end to end and stops cleanly', { timeout: 
   assert.match(out, new RegExp(`Sluice is up: http://127\\.0\\.0\\.1:${port}`));
   assert.match(out, /token: dev-token-from-test/);
   assert.match(out, /RUNNING → SUCCEEDED/);
-  assert.match(out, /hello from .*args: --date \d{4}-\d{2}-\d{2}, TARGET=dev/);
+  assert.match(out, /logs\):\nhello from .*args: --date \d{4}-\d{2}-\d{2}, TARGET=dev/);
+  assert.match(out, mode === 'default' && javaAvailable() ? /YARN: real Hadoop 3\.4\.\d+ ResourceManager/ : /YARN: the ResourceManager emulator/);
   // Everything it started is gone: the API port is free again.
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
 });
+}

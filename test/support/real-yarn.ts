@@ -359,12 +359,12 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
     return { name, child, exited };
   };
 
-  const stopDaemon = async (d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+  const stopDaemon = async (d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = STOP_TIMEOUT_MS): Promise<void> => {
     if (!d || d.child.exitCode !== null || d.child.signalCode !== null) return;
     d.child.kill(signal);
-    const gone = await Promise.race([d.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    const gone = await Promise.race([d.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
     if (!gone) {
-      log(`${d.name} did not stop within ${STOP_TIMEOUT_MS} ms of ${signal}: SIGKILL`);
+      log(`${d.name} did not stop within ${timeoutMs} ms of ${signal}: SIGKILL`);
       d.child.kill('SIGKILL');
       await d.exited;
     }
@@ -436,8 +436,10 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
     async stop() {
       if (stopped) return;
       stopped = true;
-      // The NM first: on a clean stop it kills its containers (NM recovery is off).
-      await stopDaemon(nm);
+      // The NM first: on a clean stop it kills its containers (NM recovery is off). After a job its
+      // deletion and log services wait out their thread pools (~15 s): past 4 s, SIGKILL it and
+      // clean up containers below instead.
+      await stopDaemon(nm, 'SIGTERM', 4000);
       await stopDaemon(rm);
       nm = rm = undefined;
       killLeftoverContainers(join(scratchDir, 'nm-local'), log);
