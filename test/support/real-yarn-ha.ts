@@ -10,18 +10,16 @@
 // own copy of the conf dir with yarn.resourcemanager.ha.id set; the NM, the containers and
 // RMAdminCLI use the shared one (without it).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
-  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync,
+  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync,
   realpathSync, rmSync, writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ADD_OPENS, ensureHadoopJars, YARN_DIR } from './real-yarn.ts';
+import { ADD_OPENS, ensureHadoopJars, freePort, javaHome, killLeftoverContainers, tailOf, YARN_DIR } from './real-yarn.ts';
 
 export { javaAvailable } from './real-yarn.ts';
 
@@ -95,67 +93,6 @@ process.once('exit', () => {
 
 function defaultLog(line: string): void {
   process.stderr.write(`[real-yarn-ha] ${line}\n`);
-}
-
-function javaHome(): string {
-  if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, 'bin', 'java'))) return process.env.JAVA_HOME;
-  const which = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
-  if (!which) throw new Error('java is not on PATH');
-  return dirname(dirname(realpathSync(which)));
-}
-
-/**
- * A free port below the kernel's ephemeral range (where listen(0) and every outgoing connection take
- * theirs): 20 JVMs' and the rest of the machine's client sockets can then not take it between the
- * pick and the daemon's bind (seen: the NM's shuffle handler, bound on 0.0.0.0, failing with
- * "Address already in use"). Checked free on 0.0.0.0, which covers 127.0.0.1 too.
- */
-const picked = new Set<number>();
-async function freePort(): Promise<number> {
-  let low = 32768;
-  try {
-    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
-  } catch {
-    // not Linux: the usual default
-  }
-  for (let i = 0; i < 200; i++) {
-    const port = 10_000 + Math.floor(Math.random() * Math.max(1, low - 10_000));
-    if (picked.has(port)) continue;
-    if (await canListen(port)) {
-      picked.add(port);
-      return port;
-    }
-  }
-  return listenOn(0);
-}
-
-async function canListen(port: number): Promise<boolean> {
-  try {
-    await listenOn(port);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function listenOn(port: number): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(port, '0.0.0.0', () => res());
-  });
-  const bound = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return bound;
-}
-
-function tailOf(file: string, n = 40): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 function writeConf(dir: string, values: Record<string, string>): void {
@@ -376,32 +313,6 @@ export async function startRealYarnHa(opts: RealYarnHaOptions = {}): Promise<Rea
       await cleanup();
     },
   };
-}
-
-/** Kills, by pid, any process still running in one of this NM's container dirs (after a SIGKILLed NM). */
-function killLeftoverContainers(localDir: string, log: (line: string) => void): void {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return; // not Linux
-  }
-  for (const pid of pids) {
-    let cwd: string;
-    try {
-      cwd = readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-      continue;
-    }
-    if (cwd.startsWith(`${localDir}/`)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-        log(`killed leftover container process ${pid} (${cwd})`);
-      } catch {
-        // already gone
-      }
-    }
-  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

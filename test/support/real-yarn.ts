@@ -130,7 +130,7 @@ export function javaAvailable(): boolean {
   return jarsPresent(hadoopVersion()) || runs('mvn', ['-v']);
 }
 
-function javaHome(): string {
+export function javaHome(): string {
   if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, 'bin', 'java'))) return process.env.JAVA_HOME;
   const which = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
   if (!which) throw new Error('java is not on PATH');
@@ -235,15 +235,52 @@ function writeIfChanged(path: string, content: string, mode: number): void {
   renameSync(temp, path);
 }
 
-async function freePort(): Promise<number> {
+/**
+ * A free port below the kernel's ephemeral range (where listen(0) and every outgoing connection take
+ * theirs): 20 JVMs' and the rest of the machine's client sockets can then not take it between the
+ * pick and the daemon's bind (seen: the NM's shuffle handler, bound on 0.0.0.0, failing with
+ * "Address already in use"). Checked free on 0.0.0.0, which covers 127.0.0.1 too.
+ */
+const picked = new Set<number>();
+export async function freePort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // not Linux: the usual default
+  }
+  for (let i = 0; i < 200; i++) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(1, low - 10_000));
+    if (picked.has(port)) continue;
+    if (await canListen(port)) {
+      picked.add(port);
+      return port;
+    }
+  }
+  return listenOn(0);
+}
+
+async function canListen(port: number): Promise<boolean> {
+  try {
+    await listenOn(port);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function listenOn(port: number): Promise<number> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, '0.0.0.0', () => res());
+  });
+  const bound = (server.address() as { port: number }).port;
   server.close();
   await once(server, 'close');
-  return port;
+  return bound;
 }
+
 
 function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   let buf = '';
@@ -263,7 +300,7 @@ function defaultLog(line: string): void {
   process.stderr.write(`[real-yarn] ${line}\n`);
 }
 
-function tailOf(file: string, n = 40): string {
+export function tailOf(file: string, n = 40): string {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
   } catch {
@@ -449,7 +486,7 @@ export async function startRealYarn(opts: RealYarnOptions = {}): Promise<RealYar
 }
 
 /** Kills, by pid, any process still running in one of this NM's container dirs (after a SIGKILLed NM). */
-function killLeftoverContainers(localDir: string, log: (line: string) => void): void {
+export function killLeftoverContainers(localDir: string, log: (line: string) => void): void {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
