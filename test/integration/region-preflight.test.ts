@@ -132,3 +132,28 @@ test('region.health_changed events are published', async () => {
   assert.ok(health.includes('rb:degraded'), JSON.stringify(health));
   assert.ok(health.includes('rb:ok'), JSON.stringify(health));
 });
+
+test('sluice preflight --region: a table of the checks through the region routing; exit 1 when one fails', async () => {
+  const { execFile } = await import('node:child_process');
+  const { REPO } = await import('../support/stack.ts');
+  // Asynchronously: the emulator answering the command's yarn-rm check lives in this process.
+  const run = () => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['bin/sluice.js', 'preflight', '--region', 'rb'], {
+      cwd: REPO, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, NODE_ENV: 'test', SLUICE_REGIONS_DIR: stack.regionsDir, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    }, (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+  });
+  const ok = await run();
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^check\s+type\s+result\s+code\s+ms\s+message$/m);
+  assert.match(ok.stdout, /^sts\s+sts\s+ok\s+OK\s+\d+/m);
+  assert.match(ok.stdout, /region rb: 3\/3 checks pass/);
+  await moto.close();
+  try {
+    const failing = await run();
+    assert.equal(failing.status, 1, failing.stdout + failing.stderr);
+    assert.match(failing.stdout, /^sts\s+sts\s+FAIL\s+(CONNECTION_REFUSED|PROXY_ERROR)/m);
+  } finally {
+    moto = await startMoto(motoPort);
+  }
+});
