@@ -3,7 +3,7 @@
 // (lua-scripts.ts) that also appends the event, atomically.
 
 import type { Redis } from 'ioredis';
-import { isTerminal, parseJobState, type Job, type JobSpec, type JobState, type KillReason } from '../jobs/index.ts';
+import { parseJobState, type Job, type JobSpec, type JobState, type KillReason } from '../jobs/index.ts';
 import type { Keys } from './keys.ts';
 import { CREATE_JOB, TRANSITION } from './lua-scripts.ts';
 
@@ -201,10 +201,6 @@ function fromFields(f: Fields): JobRecord {
     submittedAtMs: f.submittedAtMs ? Number(f.submittedAtMs) : null,
     timeoutSeconds: Number(f.timeoutSeconds),
   };
-}
-
-export function isTerminalRecord(job: JobRecord): boolean {
-  return isTerminal(job.state);
 }
 
 /** The API view of a record: the stored spec and worker fields stay inside. */
