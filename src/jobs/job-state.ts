@@ -13,6 +13,37 @@ export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
+/**
+ * The allowed moves: from each state, the states a job may go to next. The store's Lua script
+ * enforces exactly this table (src/store/lua-scripts.ts embeds it), so no stale or racing writer
+ * can move a job backwards or out of a terminal state. A write that keeps the state (to == from)
+ * is always allowed for a live job: it updates the application view without an event.
+ *
+ * Why each edge exists:
+ * - QUEUED → KILLED: a cancel that removed the job from the queue before any worker took it.
+ * - QUEUED/PREFLIGHT → FAILED: preflight deadline passed, or the job could not be enqueued.
+ * - SUBMITTING → RUNNING/SUCCEEDED/FAILED/KILLED: the application already moved on (or ended)
+ *   by the time the submit step recorded it (a redelivery after a crash, a very short job).
+ * - ACCEPTED → SUCCEEDED/FAILED/KILLED: ended between two tracker ticks.
+ * - CANCELLING → SUCCEEDED/FAILED: the application finished before the kill took effect; a late
+ *   cancel never turns a success into KILLED.
+ */
+export const JOB_TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
+  QUEUED: ['PREFLIGHT', 'SUBMITTING', 'CANCELLING', 'FAILED', 'KILLED'],
+  PREFLIGHT: ['SUBMITTING', 'CANCELLING', 'FAILED', 'KILLED'],
+  SUBMITTING: ['ACCEPTED', 'RUNNING', 'CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
+  ACCEPTED: ['RUNNING', 'CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
+  RUNNING: ['CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
+  CANCELLING: ['SUCCEEDED', 'FAILED', 'KILLED'],
+  SUCCEEDED: [],
+  FAILED: [],
+  KILLED: [],
+};
+
+export function canTransition(from: JobState, to: JobState): boolean {
+  return from === to ? !isTerminal(from) : JOB_TRANSITIONS[from].includes(to);
+}
+
 /** Strict parse: an unknown string is a bug or corruption, never a silent default. */
 export function parseJobState(value: string): JobState {
   if ((JOB_STATES as readonly string[]).includes(value)) return value as JobState;
