@@ -20,7 +20,6 @@ export function isTerminal(state: JobState): boolean {
  * is always allowed for a live job: it updates the application view without an event.
  *
  * Why each edge exists:
- * - QUEUED → KILLED: a cancel that removed the job from the queue before any worker took it.
  * - QUEUED/PREFLIGHT → FAILED: preflight deadline passed, or the job could not be enqueued.
  * - SUBMITTING → RUNNING/SUCCEEDED/FAILED/KILLED: the application already moved on (or ended)
  *   by the time the submit step recorded it (a redelivery after a crash, a very short job).
@@ -29,8 +28,8 @@ export function isTerminal(state: JobState): boolean {
  *   cancel never turns a success into KILLED.
  */
 export const JOB_TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
-  QUEUED: ['PREFLIGHT', 'SUBMITTING', 'CANCELLING', 'FAILED', 'KILLED'],
-  PREFLIGHT: ['SUBMITTING', 'CANCELLING', 'FAILED', 'KILLED'],
+  QUEUED: ['PREFLIGHT', 'CANCELLING', 'FAILED'],
+  PREFLIGHT: ['SUBMITTING', 'CANCELLING', 'FAILED'],
   SUBMITTING: ['ACCEPTED', 'RUNNING', 'CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
   ACCEPTED: ['RUNNING', 'CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
   RUNNING: ['CANCELLING', 'SUCCEEDED', 'FAILED', 'KILLED'],
