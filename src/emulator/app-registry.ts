@@ -25,11 +25,26 @@ export class AppRegistry {
   private readonly issued = new Set<string>();
   private readonly apps = new Map<string, EmulatedApp>();
 
-  constructor(private readonly clusterTimestamp: number) {}
+  constructor(private epoch: number) {}
+
+  /** The RM's start time: the middle part of the ids it issues now. */
+  get clusterTimestamp(): number {
+    return this.epoch;
+  }
+
+  /**
+   * A restarted RM (work-preserving recovery): it keeps every recovered app, and issues new ids
+   * under its new start time, counting from 1 again, as ResourceManager's applicationCounter does.
+   * Ids issued before stay submittable (a real RM accepts any well-formed id anyway).
+   */
+  restarted(clusterTimestamp: number): void {
+    this.epoch = Math.max(clusterTimestamp, this.epoch + 1);
+    this.nextSequence = 1;
+  }
 
   /** ClientRMService.getNewApplication: the next id of this RM. */
   issueId(): string {
-    const id: ParsedAppId = { clusterTimestamp: this.clusterTimestamp, sequence: this.nextSequence++ };
+    const id: ParsedAppId = { clusterTimestamp: this.epoch, sequence: this.nextSequence++ };
     this.issued.add(key(id));
     return formatApplicationId(id);
   }

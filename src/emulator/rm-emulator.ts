@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { AppLifecycle } from './app-lifecycle.ts';
 import { AppRegistry } from './app-registry.ts';
 import { buildEmulatorApp } from './build-app.ts';
@@ -45,6 +46,18 @@ export interface RmEmulator {
   application(id: string): EmulatedAppView | undefined;
   /** Is a process of the app's script process group(s) still alive? */
   isProcessAlive(id: string): boolean;
+  /**
+   * A ResourceManager restart with work-preserving recovery (yarn.resourcemanager.recovery.enabled,
+   * work-preserving-recovery): the REST port refuses connections for `downMs` (default 3000), then
+   * serves again on the same port with every application and running container as they are by then
+   * (containers live on the NodeManager, so they keep running and finishing meanwhile). New ids carry
+   * the new start time. Resolves once it serves again.
+   */
+  restart(opts?: { downMs?: number }): Promise<void>;
+  /** The first half of restart(): the port refuses connections; apps and containers go on. */
+  stopServing(): Promise<void>;
+  /** The second half: serves again on the same port, as a restarted RM (new start time). */
+  startServing(): Promise<void>;
   /** Kills every process group, closes the server, removes the temp workDir it made. Idempotent. */
   close(): Promise<void>;
 }
@@ -68,12 +81,32 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
     ha: { state: config.haState, activeUrl: null },
     url: () => url,
   };
-  const server = buildEmulatorApp(ctx);
+  // A Fastify instance cannot listen again once closed: each (re)start builds a fresh one over the
+  // same context, so the apps, their timers and their processes never notice the restart.
+  let server: FastifyInstance | null = buildEmulatorApp(ctx);
   await server.listen({ host: config.host, port: config.port });
-  url = `http://${hostForUrl(config.host)}:${(server.server.address() as AddressInfo).port}`;
+  const port = (server.server.address() as AddressInfo).port;
+  url = `http://${hostForUrl(config.host)}:${port}`;
   config.logger.info({ url, workDir, haState: config.haState }, 'RM emulator listening');
 
   let closing: Promise<void> | null = null;
+  const stopServing = async (): Promise<void> => {
+    if (closing) throw new Error('RM emulator: closed');
+    const current = server;
+    server = null;
+    // forceCloseConnections: keep-alive sockets are cut too, as when the RM's JVM goes away.
+    await current?.close();
+    config.logger.info({ url }, 'RM emulator stopped serving (restart)');
+  };
+  const startServing = async (): Promise<void> => {
+    if (closing) throw new Error('RM emulator: closed');
+    if (server) return;
+    const next = buildEmulatorApp(ctx);
+    await next.listen({ host: config.host, port });
+    server = next;
+    ctx.registry.restarted(Date.now());
+    config.logger.info({ url, clusterTimestamp: ctx.registry.clusterTimestamp }, 'RM emulator serving again (restarted)');
+  };
   const close = async (): Promise<void> => {
     // Every step runs even if an earlier one throws; the first error is rethrown at the end.
     const errors: unknown[] = [];
@@ -85,7 +118,9 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
       }
     }
     try {
-      await server.close();
+      const current = server;
+      server = null;
+      await current?.close();
     } catch (err) {
       errors.push(err);
     }
@@ -136,6 +171,15 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
     isProcessAlive: (id) => {
       const app = ctx.registry.find(id);
       return !!app && app.containers.some((c) => c.pgid !== null && isGroupAlive(c.pgid));
+    },
+    stopServing,
+    startServing,
+    restart: async (opts) => {
+      const downMs = opts?.downMs ?? 3000;
+      if (!Number.isFinite(downMs) || downMs < 0) throw new Error('restart: downMs must be ≥ 0');
+      await stopServing();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await startServing();
     },
     close: () => (closing ??= close()),
   };

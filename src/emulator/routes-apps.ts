@@ -26,7 +26,7 @@ function findApp(ctx: RmContext, rawId: string): EmulatedApp {
 }
 
 function infoContext(ctx: RmContext) {
-  return { rmUrl: ctx.url(), clusterId: ctx.config.clusterTimestamp, nodeHttpAddress: nodeHttpAddress(ctx.config, ctx.url()) };
+  return { rmUrl: ctx.url(), clusterId: ctx.registry.clusterTimestamp, nodeHttpAddress: nodeHttpAddress(ctx.config, ctx.url()) };
 }
 
 function parseJson(raw: unknown): Record<string, unknown> {

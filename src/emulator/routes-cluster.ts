@@ -9,17 +9,17 @@ const VERSION = '3.4.x-emulator';
 export function registerClusterRoutes(app: FastifyInstance, ctx: RmContext): void {
   const clusterInfo = async () => ({
     clusterInfo: {
-      id: ctx.config.clusterTimestamp,
-      startedOn: ctx.config.clusterTimestamp,
+      id: ctx.registry.clusterTimestamp,
+      startedOn: ctx.registry.clusterTimestamp,
       state: 'STARTED',
       haState: ctx.ha.state,
       rmStateStoreName: 'org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore',
       resourceManagerVersion: VERSION,
       resourceManagerBuildVersion: `${VERSION} from sluice`,
-      resourceManagerVersionBuiltOn: new Date(ctx.config.clusterTimestamp).toUTCString(),
+      resourceManagerVersionBuiltOn: new Date(ctx.registry.clusterTimestamp).toUTCString(),
       hadoopVersion: VERSION,
       hadoopBuildVersion: `${VERSION} from sluice`,
-      hadoopVersionBuiltOn: new Date(ctx.config.clusterTimestamp).toUTCString(),
+      hadoopVersionBuiltOn: new Date(ctx.registry.clusterTimestamp).toUTCString(),
       haZooKeeperConnectionState: 'CONNECTED',
     },
   });
