@@ -7,7 +7,7 @@ import type { SluiceConfig } from '../config/config.ts';
 import { LogClient } from '../logs/log-client.ts';
 import { JobProducer } from '../queue/job-producer.ts';
 import type { Region } from '../regions/index.ts';
-import { JobStore, keysFor } from '../store/index.ts';
+import { JobStore, jobStoreOptions, keysFor } from '../store/index.ts';
 
 export interface ApiDeps {
   config: SluiceConfig;
@@ -26,7 +26,7 @@ export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap
   const producer = new JobProducer(redis, keys.ns, input.regions.keys());
   return {
     ...input,
-    store: new JobStore(redis, keys, { idempotencyTtlSeconds: config.idempotency.ttlSeconds, eventsMaxLength: config.events.maxLength }),
+    store: new JobStore(redis, keys, jobStoreOptions(config)),
     producer,
     logs: new LogClient(redis, keys.ns),
     close: () => producer.close(),

@@ -37,6 +37,7 @@ const schema = {
     host: { doc: 'API listen host', format: String, default: '127.0.0.1', env: 'SLUICE_HTTP_HOST' },
     port: { doc: 'API listen port', format: 'port', default: 8080, env: 'SLUICE_HTTP_PORT' },
     bodyLimitBytes: { doc: 'Largest request body; above it: 413', format: 'nat', default: 4 * 1024 * 1024, env: 'SLUICE_HTTP_BODY_LIMIT_BYTES' },
+    maxEventStreams: { doc: 'Most event streams (SSE) one API process serves at once; beyond it: 429', format: 'nat', default: 1000, env: 'SLUICE_HTTP_MAX_EVENT_STREAMS' },
   },
   auth: {
     tokens: {
@@ -59,17 +60,27 @@ const schema = {
   events: {
     maxLength: { doc: 'Approximate number of events kept in the global stream', format: 'nat', default: 100000, env: 'SLUICE_EVENTS_MAX_LENGTH' },
   },
+  retention: {
+    days: { doc: 'How long a finished job (record, index entry, events, idempotency key) is kept after it ends', format: 'nat', default: 30, env: 'SLUICE_RETENTION_DAYS' },
+    sweepIntervalSeconds: { doc: "How often each region's worker deletes what is past retention", format: 'nat', default: 300, env: 'SLUICE_RETENTION_SWEEP_INTERVAL_SECONDS' },
+  },
+  reconcile: {
+    intervalSeconds: { doc: "How often each region's worker reconciles YARN's Sluice-tagged applications with the job records", format: 'nat', default: 30, env: 'SLUICE_RECONCILE_INTERVAL_SECONDS' },
+    graceSeconds: { doc: 'How long a stray application (its job ended or unknown) may run before reconciliation kills it', format: 'nat', default: 60, env: 'SLUICE_RECONCILE_GRACE_SECONDS' },
+  },
 };
 
 export interface SluiceConfig {
   env: 'development' | 'test' | 'production';
   redis: { url: string; namespace: string };
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: { host: string; port: number; bodyLimitBytes: number; maxEventStreams: number };
   auth: { tokens: TokenGrant[] };
   log: { level: string };
   regions: { dir: string };
   idempotency: { ttlSeconds: number };
   events: { maxLength: number };
+  retention: { days: number; sweepIntervalSeconds: number };
+  reconcile: { intervalSeconds: number; graceSeconds: number };
 }
 
 export function loadConfig(opts: { configDir?: string; env?: NodeJS.ProcessEnv } = {}): SluiceConfig {

@@ -1,7 +1,11 @@
 // The job record as the API returns it (ARCHITECTURE.md, HTTP API: "Job (response)").
 
 import { z } from 'zod';
+import { JOB_ERRORS, type JobErrorCode } from './job-errors.ts';
 import { JOB_STATES, KILL_REASONS } from './job-state.ts';
+
+/** A job's `error.code`: exactly the keys of JOB_ERRORS (their meanings go to /openapi.json). */
+export const jobErrorCode = z.enum(Object.keys(JOB_ERRORS) as [JobErrorCode, ...JobErrorCode[]]);
 
 export const applicationView = z.object({
   id: z.string(),
@@ -24,6 +28,8 @@ export const jobView = z.object({
   idempotencyKey: z.string().nullable(),
   labels: z.record(z.string(), z.string()),
   application: applicationView.nullable(),
+  /** Applications the job's own application started (a hadoop-jar job's MapReduce run), found by the job's tag. */
+  childApplications: z.array(z.object({ id: z.string(), state: z.string(), finalStatus: z.string() })),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   cancel: z.object({ requestedAt: z.string(), by: z.string(), reason: z.string() }).nullable(),
   killReason: z.enum(KILL_REASONS).nullable(),

@@ -5,17 +5,23 @@
 import type { RegionContext } from './region-context.ts';
 import { finishWithApplication } from './finish-with-application.ts';
 import { YarnError } from '../yarn/errors.ts';
+import { killJobApplications } from './kill-job-applications.ts';
+
+/** A kill still "in progress" after this fails the attempt; the control queue retries it. */
+const CANCEL_KILL_DEADLINE_MS = 30_000;
 
 export async function cancelApplication(ctx: RegionContext, jobId: string, applicationId: string, signal?: AbortSignal): Promise<'done' | 'not-submitted'> {
   const job = await ctx.store.get(jobId);
   const by = job?.cancel?.by ?? 'sluice';
   try {
-    await ctx.rm.kill(applicationId, `cancelled through Sluice by ${by}`, { signal });
+    await ctx.rm.kill(applicationId, `cancelled through Sluice by ${by}`, { signal, deadlineMs: CANCEL_KILL_DEADLINE_MS });
   } catch (err) {
     // Reserved but never submitted: nothing runs. The submit step re-checks the cancel flag.
     if (err instanceof YarnError && err.code === 'APP_NOT_FOUND') return 'not-submitted';
     throw err;
   }
+  // What the job's application started (a hadoop-jar job's MapReduce run) goes with it.
+  await killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal);
   const app = await ctx.rm.getApplication(applicationId, signal);
   await finishWithApplication(ctx, jobId, app, 'cancelled');
   return 'done';

@@ -1,8 +1,8 @@
-// Records a job's terminal state from its application's final YARN state, and stops tracking it.
-// Shared by the tracker, the cancel path and the submit processor so the mapping and the error
-// shape live in one place.
+// Records a job's terminal state from its application's final YARN state; the terminal move also
+// stops tracking it (one step, in the store). Shared by the tracker, the cancel path, the submit
+// processor and reconciliation so the mapping and the error shape live in one place.
 
-import { mapYarnState, type KillReason } from '../jobs/index.ts';
+import { jobError, mapYarnState, type KillReason } from '../jobs/index.ts';
 import type { YarnApplication } from '../yarn/resource-manager.ts';
 import type { RegionContext } from './region-context.ts';
 
@@ -21,7 +21,9 @@ export async function finishWithApplication(
   if (mapped.state !== 'SUCCEEDED' && mapped.state !== 'FAILED' && mapped.state !== 'KILLED') return false;
   const error =
     mapped.state === 'FAILED'
-      ? { code: mapped.unexpected ? 'UNEXPECTED_YARN_STATE' : 'APPLICATION_FAILED', message: mapped.unexpected ?? (app.diagnostics || `application ${app.id} failed`) }
+      ? mapped.unexpected
+        ? jobError('UNEXPECTED_YARN_STATE', mapped.unexpected)
+        : jobError('APPLICATION_FAILED', app.diagnostics || `application ${app.id} failed`)
       : undefined;
   const job = await ctx.store.get(jobId);
   // The tracker may see the kill before the cancel path records it: a requested cancel is the reason.
@@ -32,10 +34,12 @@ export async function finishWithApplication(
     await ctx.store.transition(jobId, 'RUNNING', { application: { ...applicationView(app), state: 'RUNNING', finalStatus: 'UNDEFINED' } }, ['SUBMITTING', 'ACCEPTED']);
   }
   const patch = mapped.state === 'KILLED'
-    ? { application: applicationView(app), killReason: reason, error: { code: reason === 'timeout' ? 'TIMEOUT' : 'KILLED', message: killMessage(reason, job?.timeoutSeconds, app.diagnostics) } }
+    ? { application: applicationView(app), killReason: reason, error: jobError(reason === 'timeout' ? 'TIMEOUT' : 'KILLED', killMessage(reason, job?.timeoutSeconds, app.diagnostics)) }
     : { application: applicationView(app), ...(error ? { error } : {}) };
-  await ctx.store.transition(jobId, mapped.state, patch);
-  await ctx.store.untrackApplication(ctx.region.name, app.id);
+  const moved = await ctx.store.transition(jobId, mapped.state, patch);
+  // Already ended (or gone) by another path: its tracked entry, if any, is stale.
+  if (moved.outcome !== 'ok') await ctx.store.untrackApplication(ctx.region.name, app.id);
+  await ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
   return true;
 }
 

@@ -4,7 +4,7 @@
 // treats a second submit of the same id as a no-op.
 
 import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
-import { isTerminal } from '../jobs/index.ts';
+import { isTerminal, jobError } from '../jobs/index.ts';
 import type { JobRecord } from '../store/index.ts';
 import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
 import { isRetryable } from '../yarn/errors.ts';
@@ -23,8 +23,9 @@ export function createSubmitProcessor(ctx: RegionContext) {
       if (isRetryable(err) || err instanceof DelayedError) throw err;
       // A 4xx from YARN or a bad job will not get better by retrying.
       await ctx.store.transition(jobId, 'FAILED', {
-        error: { code: 'SUBMIT_FAILED', message: `region ${ctx.region.name}: ${(err as Error).message}` },
+        error: jobError('SUBMIT_FAILED', `region ${ctx.region.name}: submit: ${(err as Error).message}`),
       });
+      await ctx.staging.remove(jobId).catch(() => {});
       throw new UnrecoverableError((err as Error).message);
     }
   };
@@ -74,11 +75,11 @@ async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log
   }, ctx.am);
   await rm.submitApplication(submission, signal);
   const submittedAtMs = Date.now();
-  await store.trackApplication(region.name, applicationId, jobId, submittedAtMs);
+  // ACCEPTED and tracked in one step: the tracker can't see the app before the job says ACCEPTED.
   const accepted = await store.transition(jobId, 'ACCEPTED', {
     submittedAtMs,
     application: { id: applicationId, state: 'SUBMITTED', finalStatus: 'UNDEFINED', trackingUrl: null, diagnostics: null },
-  }, ['SUBMITTING']);
+  }, ['SUBMITTING'], { track: { applicationId, submittedAtMs } });
   log.info({ applicationId, outcome: accepted.outcome }, 'submitted');
   if (accepted.outcome !== 'ok') return recheck(ctx, jobId, applicationId, signal);
 }
@@ -94,7 +95,7 @@ async function waitForPreflight(ctx: RegionContext, { qjob, token }: Delivery, j
   const what = failing.map((c) => `"${c.name}" (${c.code}: ${c.message})`).join(', ');
   if (now >= deadline) {
     await ctx.store.transition(job.id, 'FAILED', {
-      error: { code: 'PREFLIGHT_FAILED', message: `region ${region.name}: required check ${what} still failing at the preflight deadline` },
+      error: jobError('PREFLIGHT_FAILED', `region ${region.name}: required check ${what} still failing at the preflight deadline`),
     }, ['PREFLIGHT']);
     return;
   }
@@ -112,9 +113,9 @@ async function waitForPreflight(ctx: RegionContext, { qjob, token }: Delivery, j
 async function recheck(ctx: RegionContext, jobId: string, submittedAppId: string | null, signal?: AbortSignal): Promise<void> {
   const job = await ctx.store.get(jobId);
   if (job?.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId ?? submittedAppId, signal);
-  if (job && isTerminal(job.state) && submittedAppId) {
+  if (job && isTerminal(job.state) && submittedAppId && job.application?.id !== submittedAppId) {
+    // Ended without ever knowing this application (e.g. failed meanwhile): it must not run unowned.
     await ctx.rm.kill(submittedAppId, `job ${jobId} had already ended (${job.state}) when its application was submitted`, { signal });
-    await ctx.store.untrackApplication(ctx.region.name, submittedAppId);
   }
 }
 
@@ -126,8 +127,9 @@ async function finishCancelled(ctx: RegionContext, jobId: string, applicationId:
   const job = await ctx.store.get(jobId);
   await ctx.store.transition(jobId, 'KILLED', {
     killReason: 'cancelled',
-    error: { code: 'KILLED', message: `cancelled by ${job?.cancel?.by ?? 'unknown'} before submission` },
+    error: jobError('KILLED', `cancelled by ${job?.cancel?.by ?? 'unknown'} before submission`),
     ...(appId ? { application: { id: appId, state: null, finalStatus: null, trackingUrl: null, diagnostics: null } } : {}),
   });
   if (appId) await ctx.store.untrackApplication(ctx.region.name, appId);
+  await ctx.staging.remove(jobId).catch(() => {});
 }

@@ -12,4 +12,8 @@ export interface StagedFile {
 
 export interface StagingStore {
   stage(jobId: string, name: string, content: string): Promise<StagedFile>;
+  /** Deletes everything staged for the job (its launch script carries the job's env values). */
+  remove(jobId: string): Promise<void>;
+  /** Job ids with something staged, for the sweeper to find what a crash left behind. */
+  list(): Promise<string[]>;
 }

@@ -1,3 +1,4 @@
 export * from './keys.ts';
 export * from './job-store.ts';
 export * from './region-health.ts';
+export * from './store-options.ts';

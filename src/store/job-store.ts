@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { parseJobState, type Job, type JobSpec, type JobState, type KillReason } from '../jobs/index.ts';
 import type { Keys } from './keys.ts';
-import { CREATE_JOB, TRANSITION } from './lua-scripts.ts';
+import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TRANSITION } from './lua-scripts.ts';
 
 /** The stored job: the API view plus what the worker needs. */
 export interface JobRecord extends Job {
@@ -36,6 +36,21 @@ export interface TransitionPatch {
   cancel?: Job['cancel'];
   killReason?: KillReason;
   submittedAtMs?: number;
+  childApplications?: Job['childApplications'];
+}
+
+export interface TransitionOptions {
+  /** Start tracking this application in the same step (ACCEPTED is never apart from tracked). */
+  track?: { applicationId: string; submittedAtMs: number };
+}
+
+export interface JobStoreOptions {
+  idempotencyTtlSeconds: number;
+  eventsMaxLength: number;
+  /** How long a finished job (record, index entry, events, idempotency key) is kept. */
+  retentionSeconds: number;
+  /** Epoch ms; injected so retention is tested with a controllable clock, not by waiting. */
+  now?: () => number;
 }
 
 export type TransitionOutcome = 'ok' | 'missing' | 'terminal' | 'conflict';
@@ -59,30 +74,48 @@ export interface ListFilter {
 type Fields = Record<string, string>;
 
 export class JobStore {
+  /** A job's region never changes: remembered so each transition can name its region's keys. */
+  private readonly regions = new Map<string, string>();
+  private readonly now: () => number;
+
   constructor(
     private readonly redis: Redis,
     readonly keys: Keys,
-    private readonly opts: { idempotencyTtlSeconds: number; eventsMaxLength: number },
-  ) {}
+    private readonly opts: JobStoreOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
 
   async create(input: NewJob): Promise<CreateResult> {
-    const now = new Date().toISOString();
+    const first = await this.tryCreate(input);
+    if (first.created || !input.idempotency) return first;
+    // A key whose job is gone (retention deleted it) must not answer for it: forget it, once.
+    if (await this.redis.exists(this.keys.job(first.existingJobId))) return first;
+    const key = this.keys.idempotency(input.principal, input.idempotency.key);
+    await this.redis.eval(FORGET_IDEMPOTENCY_KEY, 1, key, `${first.existingJobId} ${first.bodyHash}`);
+    return this.tryCreate(input);
+  }
+
+  private async tryCreate(input: NewJob): Promise<CreateResult> {
+    const nowMs = this.now();
+    const now = new Date(nowMs).toISOString();
     const { spec } = input;
     const record: JobRecord = {
       id: input.id, region: spec.region, name: spec.name, kind: spec.kind, state: 'QUEUED',
       createdAt: now, updatedAt: now, finishedAt: null, principal: input.principal,
       idempotencyKey: input.idempotency?.key ?? null, labels: spec.labels,
-      application: null, error: null, cancel: null, killReason: null,
+      application: null, childApplications: [], error: null, cancel: null, killReason: null,
       spec, applicationId: null, submittedAtMs: null, timeoutSeconds: input.timeoutSeconds,
     };
     const idemKey = input.idempotency ? this.keys.idempotency(input.principal, input.idempotency.key) : this.keys.job(input.id);
     const idemValue = input.idempotency ? `${input.id} ${input.idempotency.bodyHash}` : '';
     const reply = (await this.redis.eval(
-      CREATE_JOB, 5,
-      idemKey, this.keys.job(input.id), this.keys.jobIndex, this.keys.events, this.keys.jobEvents(input.id),
-      input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now,
+      CREATE_JOB, 6,
+      idemKey, this.keys.job(input.id), this.keys.jobIndex, this.keys.events, this.keys.jobEvents(input.id), this.keys.pending(spec.region),
+      input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now, String(nowMs),
       ...Object.entries(toFields(record)).flat(),
     )) as [string, string];
+    this.regions.set(input.id, spec.region);
     if (reply[0] === 'exists') {
       const [existingJobId, bodyHash] = reply[1].split(' ') as [string, string];
       return { created: false, existingJobId, bodyHash };
@@ -97,9 +130,12 @@ export class JobStore {
 
   /**
    * Moves a job to `to` (or keeps its state when `to` is null) and applies `patch`, in one step with
-   * its event. A terminal job is never changed; `from` restricts which states may move.
+   * its event. Only moves in JOB_TRANSITIONS happen (anything else is a 'conflict'); a terminal
+   * job is never changed; `from` restricts further which states may move.
    */
-  async transition(id: string, to: JobState | null, patch: TransitionPatch = {}, from?: JobState[]): Promise<TransitionResult> {
+  async transition(id: string, to: JobState | null, patch: TransitionPatch = {}, from?: JobState[], opts: TransitionOptions = {}): Promise<TransitionResult> {
+    const region = await this.regionOf(id);
+    if (region === null) return { outcome: 'missing', previous: null, eventId: null };
     const fields: Fields = {};
     if (patch.application !== undefined) fields.application = JSON.stringify(patch.application);
     if (patch.applicationId !== undefined) fields.applicationId = patch.applicationId;
@@ -107,10 +143,16 @@ export class JobStore {
     if (patch.cancel !== undefined) fields.cancel = JSON.stringify(patch.cancel);
     if (patch.killReason !== undefined) fields.killReason = patch.killReason;
     if (patch.submittedAtMs !== undefined) fields.submittedAtMs = String(patch.submittedAtMs);
+    if (patch.childApplications !== undefined) fields.childApplications = JSON.stringify(patch.childApplications);
+    if (opts.track) fields.applicationId = opts.track.applicationId;
+    const nowMs = this.now();
     const reply = (await this.redis.eval(
-      TRANSITION, 3, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
-      to ?? '', (from ?? []).join(','), new Date().toISOString(), String(this.opts.eventsMaxLength),
+      TRANSITION, 8, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
+      this.keys.tracked(region), this.keys.appJobs(region), this.keys.finished(region), this.keys.pending(region), this.keys.reconcile(region),
+      to ?? '', (from ?? []).join(','), new Date(nowMs).toISOString(), String(this.opts.eventsMaxLength),
       patch.application ? JSON.stringify(patch.application) : '',
+      String(nowMs), String(this.opts.retentionSeconds),
+      opts.track?.applicationId ?? '', String(opts.track?.submittedAtMs ?? 0),
       ...Object.entries(fields).flat(),
     )) as [TransitionOutcome, string, string];
     return { outcome: reply[0], previous: reply[1] ? parseJobState(reply[1]) : null, eventId: reply[2] || null };
@@ -142,13 +184,7 @@ export class JobStore {
     return { jobs, nextCursor: cursor ?? null };
   }
 
-  async trackApplication(region: string, applicationId: string, jobId: string, submittedAtMs: number): Promise<void> {
-    await this.redis.multi()
-      .zadd(this.keys.tracked(region), submittedAtMs, applicationId)
-      .hset(this.keys.appJobs(region), applicationId, jobId)
-      .exec();
-  }
-
+  /** Drops a tracked entry whose job is gone or was never this app's (a live job untracks by its terminal move). */
   async untrackApplication(region: string, applicationId: string): Promise<void> {
     await this.redis.multi()
       .zrem(this.keys.tracked(region), applicationId)
@@ -169,6 +205,54 @@ export class JobStore {
       if (jobId) tracked.set(appId, { jobId, submittedAtMs: Number(withScores[i + 1]) });
     }
     return tracked;
+  }
+
+  /**
+   * Retention: deletes up to `limit` jobs of the region that finished before `cutoffMs` — record,
+   * index entry, event stream, idempotency key. Returns the ids deleted.
+   */
+  async sweepFinished(region: string, cutoffMs: number, limit = 200): Promise<string[]> {
+    const due = await this.redis.zrangebyscore(this.keys.finished(region), '-inf', cutoffMs, 'LIMIT', 0, limit);
+    const deleted: string[] = [];
+    for (const id of due) {
+      const [principal, idemKey] = await this.redis.hmget(this.keys.job(id), 'principal', 'idempotencyKey');
+      const idem = principal && idemKey ? this.keys.idempotency(principal, idemKey) : this.keys.job(id);
+      const done = await this.redis.eval(SWEEP_JOB, 5, this.keys.job(id), this.keys.jobEvents(id), this.keys.jobIndex, this.keys.finished(region), idem, id, String(cutoffMs));
+      if (done === 1) {
+        deleted.push(id);
+        this.regions.delete(id);
+      }
+    }
+    return deleted;
+  }
+
+  /** Jobs recorded before `cutoffMs` that no worker has taken yet. */
+  async pendingBefore(region: string, cutoffMs: number, limit = 100): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pending(region), '-inf', cutoffMs, 'LIMIT', 0, limit);
+  }
+
+  /** A submit that gave up after YARN may have accepted it: reconciliation decides the job's end. */
+  async markForReconcile(region: string, jobId: string): Promise<void> {
+    await this.redis.zadd(this.keys.reconcile(region), this.now(), jobId);
+  }
+
+  async toReconcile(region: string, limit = 100): Promise<string[]> {
+    return this.redis.zrange(this.keys.reconcile(region), 0, limit - 1);
+  }
+
+  async reconciled(region: string, jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys.reconcile(region), jobId);
+  }
+
+  private async regionOf(id: string): Promise<string | null> {
+    const known = this.regions.get(id);
+    if (known) return known;
+    const region = await this.redis.hget(this.keys.job(id), 'region');
+    if (region) {
+      if (this.regions.size > 50_000) this.regions.clear();
+      this.regions.set(id, region);
+    }
+    return region;
   }
 }
 
@@ -195,7 +279,8 @@ function fromFields(f: Fields): JobRecord {
     createdAt: f.createdAt!, updatedAt: f.updatedAt!, finishedAt: f.finishedAt || null,
     principal: f.principal!, idempotencyKey: f.idempotencyKey || null,
     labels: json<Record<string, string>>(f.labels) ?? {},
-    application: json(f.application), error: json(f.error), cancel: json(f.cancel),
+    application: json(f.application), childApplications: json<Job['childApplications']>(f.childApplications) ?? [],
+    error: json(f.error), cancel: json(f.cancel),
     killReason: (f.killReason || null) as KillReason | null,
     spec: json<JobSpec>(f.spec)!, applicationId: f.applicationId || null,
     submittedAtMs: f.submittedAtMs ? Number(f.submittedAtMs) : null,

@@ -1,5 +1,9 @@
 // Every Redis key Sluice writes, in one place. `ns` lets tests (and several deployments sharing a
 // Redis) keep apart; BullMQ's queues use the same ns as their prefix.
+//
+// A region's own keys share the hash tag {region:<name>}, so a MULTI or script over them stays in
+// one Cluster slot. Not yet Cluster-ready: the job-state script touches a job's record, the global
+// event stream and its region's keys together (see the README's "Redis" notes).
 
 export interface Keys {
   ns: string;
@@ -12,9 +16,18 @@ export interface Keys {
   appJobs(region: string): string;
   trackerLease(region: string): string;
   regionHealth(region: string): string;
+  /** Terminal jobs by finish time (ms): what the retention sweeper deletes, oldest first. */
+  finished(region: string): string;
+  /** Jobs recorded but not yet taken by a worker, by creation time (ms): an enqueue that failed shows here. */
+  pending(region: string): string;
+  /** Jobs whose submit gave up after YARN may have accepted it: reconciliation decides their end. */
+  reconcile(region: string): string;
+  /** One sweeper per region at a time. */
+  sweeperLease(region: string): string;
 }
 
 export function keysFor(ns: string): Keys {
+  const region = (name: string, what: string) => `${ns}:{region:${name}}:${what}`;
   return {
     ns,
     job: (id) => `${ns}:job:${id}`,
@@ -23,9 +36,13 @@ export function keysFor(ns: string): Keys {
     events: `${ns}:events`,
     // The principal is part of the key: two callers may pick the same key independently.
     idempotency: (principal, key) => `${ns}:idem:${principal}:${key}`,
-    tracked: (region) => `${ns}:region:${region}:tracked`,
-    appJobs: (region) => `${ns}:region:${region}:app-jobs`,
-    trackerLease: (region) => `${ns}:region:${region}:tracker-lease`,
-    regionHealth: (region) => `${ns}:region:${region}:health`,
+    tracked: (name) => region(name, 'tracked'),
+    appJobs: (name) => region(name, 'app-jobs'),
+    trackerLease: (name) => region(name, 'tracker-lease'),
+    regionHealth: (name) => region(name, 'health'),
+    finished: (name) => region(name, 'finished'),
+    pending: (name) => region(name, 'pending'),
+    reconcile: (name) => region(name, 'reconcile'),
+    sweeperLease: (name) => region(name, 'sweeper-lease'),
   };
 }

@@ -1,10 +1,19 @@
 // Lua scripts that make a job's record change and its event one atomic step, so a reader never
-// sees a state without its event, and a terminal job can never change again (ARCHITECTURE.md).
+// sees a state without its event, a terminal job can never change again, and no writer can make
+// a move that src/jobs/job-state.ts's JOB_TRANSITIONS does not allow (ARCHITECTURE.md).
+
+import { JOB_TRANSITIONS, TERMINAL_STATES } from '../jobs/index.ts';
+
+/** The transition table as a Lua table literal: ALLOWED[from][to] = true. */
+const luaAllowed = `local ALLOWED = {${Object.entries(JOB_TRANSITIONS)
+  .map(([from, tos]) => `${from} = {${tos.map((to) => `${to} = true`).join(', ')}}`)
+  .join(', ')}}`;
+const luaTerminal = `local TERMINAL = {${TERMINAL_STATES.map((s) => `${s} = true`).join(', ')}}`;
 
 /**
  * create-job
- * KEYS: idempotencyKey ("" slot allowed: pass the job key twice when none), jobKey, jobIndex, events, jobEvents
- * ARGV: jobId, idempotencyValue ("" = none), ttlSeconds, maxLen, at, field, value, ...
+ * KEYS: idempotencyKey (the job key again when none), jobKey, jobIndex, events, jobEvents, pending(region)
+ * ARGV: jobId, idempotencyValue ("" = none), ttlSeconds, maxLen, at, atMs, field, value, ...
  * → {"exists", storedValue} | {"created", eventId}
  */
 export const CREATE_JOB = `
@@ -14,9 +23,10 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
 end
 local fields = {}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), ARGV[1])
 local region = redis.call('HGET', KEYS[2], 'region')
 local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*',
   'type', 'job.state_changed', 'jobId', ARGV[1], 'region', region, 'from', '', 'to', 'QUEUED', 'at', ARGV[5], 'application', '')
@@ -27,35 +37,88 @@ return {'created', id}
 
 /**
  * transition
- * KEYS: jobKey, events, jobEvents
- * ARGV: to ("" = keep state), allowedFrom (comma list, "" = any non-terminal), at, maxLen, applicationJson, field, value, ...
+ * KEYS: jobKey, events, jobEvents, tracked(region), appJobs(region), finished(region), pending(region), reconcile(region)
+ * ARGV: to ("" = keep state), allowedFrom (comma list, "" = any), at, maxLen, applicationJson,
+ *       atMs, retentionSeconds, trackAppId ("" = none), trackScore, field, value, ...
  * → {outcome, previousState, eventId}; outcome: ok | missing | terminal | conflict
+ *
+ * Tracking goes with the state: trackAppId adds the application to the region's tracked set in
+ * the same step (ACCEPTED and tracked are never apart), and a terminal move removes the job's
+ * application from it, records the finish time for retention and expires the job's own stream.
  */
 export const TRANSITION = `
+${luaAllowed}
+${luaTerminal}
 local cur = redis.call('HGET', KEYS[1], 'state')
 if not cur then return {'missing', '', ''} end
-if cur == 'SUCCEEDED' or cur == 'FAILED' or cur == 'KILLED' then return {'terminal', cur, ''} end
+if TERMINAL[cur] then return {'terminal', cur, ''} end
 if ARGV[2] ~= '' then
-  local allowed = false
-  for s in string.gmatch(ARGV[2], '[^,]+') do if s == cur then allowed = true end end
-  if not allowed then return {'conflict', cur, ''} end
+  local listed = false
+  for s in string.gmatch(ARGV[2], '[^,]+') do if s == cur then listed = true end end
+  if not listed then return {'conflict', cur, ''} end
 end
 local to = ARGV[1]
 if to == '' then to = cur end
+if to ~= cur and not (ALLOWED[cur] and ALLOWED[cur][to]) then return {'conflict', cur, ''} end
 local fields = {'state', to, 'updatedAt', ARGV[3]}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
-if to == 'SUCCEEDED' or to == 'FAILED' or to == 'KILLED' then
+for i = 10, #ARGV do fields[#fields + 1] = ARGV[i] end
+if TERMINAL[to] then
   fields[#fields + 1] = 'finishedAt'; fields[#fields + 1] = ARGV[3]
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-if to == cur then return {'ok', cur, ''} end
 local jobId = redis.call('HGET', KEYS[1], 'id')
+if cur == 'QUEUED' and to ~= cur then redis.call('ZREM', KEYS[7], jobId) end
+if TERMINAL[to] then
+  local appId = redis.call('HGET', KEYS[1], 'applicationId')
+  for _, a in ipairs({appId, ARGV[8]}) do
+    if a and a ~= '' then
+      redis.call('ZREM', KEYS[4], a)
+      redis.call('HDEL', KEYS[5], a)
+    end
+  end
+  redis.call('ZREM', KEYS[8], jobId)
+  redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), jobId)
+elseif ARGV[8] ~= '' then
+  redis.call('ZADD', KEYS[4], tonumber(ARGV[9]), ARGV[8])
+  redis.call('HSET', KEYS[5], ARGV[8], jobId)
+end
+if to == cur then return {'ok', cur, ''} end
 local region = redis.call('HGET', KEYS[1], 'region')
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*',
   'type', 'job.state_changed', 'jobId', jobId, 'region', region, 'from', cur, 'to', to, 'at', ARGV[3], 'application', ARGV[5])
 redis.call('XADD', KEYS[3], id,
   'type', 'job.state_changed', 'jobId', jobId, 'region', region, 'from', cur, 'to', to, 'at', ARGV[3], 'application', ARGV[5])
--- A finished job's own stream is history: keep it a week (the global stream is trimmed by length).
-if to == 'SUCCEEDED' or to == 'FAILED' or to == 'KILLED' then redis.call('EXPIRE', KEYS[3], 604800) end
+-- A finished job's own stream is history, kept as long as its record.
+if TERMINAL[to] then redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7])) end
 return {'ok', cur, id}
+`;
+
+/**
+ * forget-idempotency-key: drops a key only while it still holds the value read (compare-and-delete),
+ * used when the job it names is gone: a key never answers for a deleted job.
+ * KEYS: idempotencyKey  ARGV: expectedValue → 1 | 0
+ */
+export const FORGET_IDEMPOTENCY_KEY = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * sweep-job: deletes one finished job and everything that names it, once it is past retention.
+ * KEYS: jobKey, jobEvents, jobIndex, finished(region), idempotencyKey (the job key again when none)
+ * ARGV: jobId, cutoffMs
+ * → 1 deleted | 0 not due (or already gone)
+ */
+export const SWEEP_JOB = `
+local score = redis.call('ZSCORE', KEYS[4], ARGV[1])
+if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+if KEYS[5] ~= KEYS[1] then
+  local v = redis.call('GET', KEYS[5])
+  -- The key may have been reused for a newer job since: delete it only if it still names this one.
+  if v and string.match(v, '^(%S+)') == ARGV[1] then redis.call('DEL', KEYS[5]) end
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+return 1
 `;

@@ -4,8 +4,9 @@
 // The tracker also enforces job timeouts by killing the application.
 
 import type { Redis } from 'ioredis';
-import { isTerminal, mapYarnState } from '../jobs/index.ts';
+import { isTerminal, jobError, mapYarnState } from '../jobs/index.ts';
 import { applicationView, finishWithApplication } from '../queue/finish-with-application.ts';
+import { killJobApplications } from '../queue/kill-job-applications.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
@@ -22,6 +23,7 @@ const MAX_LOOKUPS_PER_TICK = 5;
 
 export class Tracker {
   private readonly lease: Lease;
+  private readonly leaseTtlMs: number;
   private readonly missing = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -35,7 +37,8 @@ export class Tracker {
     private readonly onHealth?: (tracking: { ok: boolean; message: string | null }) => Promise<void>,
   ) {
     const interval = ctx.region.worker.trackerIntervalMs;
-    this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), Math.max(3 * interval, 5000));
+    this.leaseTtlMs = Math.max(3 * interval, 5000);
+    this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), this.leaseTtlMs);
   }
 
   start(): void {
@@ -55,9 +58,24 @@ export class Tracker {
     await this.lease.release().catch(() => {});
   }
 
-  /** One tick; public so tests can drive it. */
+  /**
+   * One tick; public so tests can drive it. The lease is renewed while the tick runs (a slow RM
+   * must not let a second tracker start), and a tick that loses it stops applying at once.
+   */
   async tick(): Promise<void> {
     if (!(await this.lease.acquireOrRenew())) return;
+    const held = { ok: true };
+    const renew = setInterval(() => {
+      this.lease.acquireOrRenew().then((ok) => { if (!ok) held.ok = false; }, () => { held.ok = false; });
+    }, Math.floor(this.leaseTtlMs / 3));
+    try {
+      await this.trackOnce(held);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async trackOnce(held: { ok: boolean }): Promise<void> {
     const { store, rm, region } = this.ctx;
     const tracked = await store.trackedApplications(region.name);
     if (tracked.size === 0) {
@@ -85,6 +103,10 @@ export class Tracker {
     const byId = new Map(apps.map((a) => [a.id, a]));
     let lookups = 0;
     for (const [appId, { jobId, submittedAtMs }] of tracked) {
+      if (!held.ok || this.closed) {
+        this.ctx.log.warn('tracker lease lost during a tick: stopping it');
+        return;
+      }
       let app = byId.get(appId);
       if (!app) {
         const misses = (this.missing.get(appId) ?? 0) + 1;
@@ -114,14 +136,18 @@ export class Tracker {
       const to = job.state === 'CANCELLING' ? null : mapped.state;
       await store.transition(jobId, to, { application: applicationView(app) }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
     }
-    if (Date.now() - submittedAtMs > job.timeoutSeconds * 1000 && job.state !== 'CANCELLING') await this.killForTimeout(jobId, app.id);
+    // A cancelling job still has its timeout: a cancel whose kill keeps failing ends by it too.
+    if (Date.now() - submittedAtMs > job.timeoutSeconds * 1000) await this.killForTimeout(jobId, app.id, job.state === 'CANCELLING');
   }
 
-  private async killForTimeout(jobId: string, appId: string): Promise<void> {
+  private async killForTimeout(jobId: string, appId: string, cancelling: boolean): Promise<void> {
     const { store, rm } = this.ctx;
-    await store.transition(jobId, null, { killReason: 'timeout' });
-    // One kill request per tick; the next ticks see the app KILLED and record it.
+    // A cancel already under way keeps its reason; the timeout only makes sure the kill happens.
+    if (!cancelling) await store.transition(jobId, null, { killReason: 'timeout' });
+    // One kill request per tick; the next ticks see the app KILLED and record it. Whatever else
+    // carries the job's tag (a hadoop-jar job's MapReduce run) is killed with it.
     await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
+    await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId);
   }
 
   /** An app absent from both lists for several ticks: the RM may have forgotten it. */
@@ -131,7 +157,7 @@ export class Tracker {
     } catch (err) {
       if ((err as { code?: string }).code === 'APP_NOT_FOUND') {
         await this.ctx.store.transition(jobId, 'FAILED', {
-          error: { code: 'APPLICATION_LOST', message: `region ${this.ctx.region.name}: ResourceManager no longer knows application ${appId}` },
+          error: jobError('APPLICATION_LOST', `region ${this.ctx.region.name}: ResourceManager no longer knows application ${appId}`),
         });
         await this.ctx.store.untrackApplication(this.ctx.region.name, appId);
       }

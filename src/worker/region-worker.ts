@@ -3,7 +3,7 @@
 // from the region's network block.
 
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
@@ -15,35 +15,41 @@ import { createSubmitProcessor } from '../queue/submit-processor.ts';
 import type { Region } from '../regions/index.ts';
 import { buildRouting } from '../routing/index.ts';
 import { FileStagingStore } from '../staging/index.ts';
-import { JobStore, keysFor, updateRegionHealth } from '../store/index.ts';
+import { JobStore, jobStoreOptions, keysFor, updateRegionHealth } from '../store/index.ts';
+import type { SluiceConfig } from '../config/config.ts';
 import { Tracker } from '../tracker/tracker.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
 import { ResourceManagerClient } from '../yarn/resource-manager-client.ts';
+import { closeRedis, connectRedis } from '../redis/index.ts';
+import { withDeadline } from '../runtime/index.ts';
 import { PreflightMonitor } from './preflight-monitor.ts';
 
 export interface RegionWorkerOptions {
   region: Region;
-  redisUrl: string;
-  ns: string;
+  config: SluiceConfig;
   log: Logger;
-  idempotencyTtlSeconds: number;
-  eventsMaxLength: number;
+  /** Epoch ms; tests drive retention with their own clock. */
+  now?: () => number;
 }
 
 export class RegionWorker {
   private readonly closers: (() => Promise<unknown>)[] = [];
+  /** Closed after every step, whatever the steps did. */
+  private readonly connections: Redis[] = [];
   private closing: Promise<void> | null = null;
   tracker: Tracker | null = null;
 
   constructor(private readonly opts: RegionWorkerOptions) {}
 
   async start(): Promise<void> {
-    const { region, ns, eventsMaxLength } = this.opts;
+    const { region, config } = this.opts;
+    const ns = config.redis.namespace;
+    const eventsMaxLength = config.events.maxLength;
     const log = this.opts.log.child({ region: region.name });
     const redis = this.connect();
     const routing = buildRouting(region.network, { logger: log.child({ module: 'routing' }) });
     this.closers.push(() => routing.close());
-    const store = new JobStore(redis, keysFor(ns), { idempotencyTtlSeconds: this.opts.idempotencyTtlSeconds, eventsMaxLength });
+    const store = new JobStore(redis, keysFor(ns), jobStoreOptions(config, this.opts.now));
     const health = (part: Parameters<typeof updateRegionHealth>[3]) => updateRegionHealth(redis, store.keys, region.name, part, eventsMaxLength);
 
     // Built below, once its processor's context exists; the monitor's first round starts it.
@@ -105,23 +111,45 @@ export class RegionWorker {
     log.info({ queues: [submitQueueName(region.name), controlQueueName(region.name)] }, 'region worker started');
   }
 
-  /** Idempotent; runs every step even when one throws. */
-  close(): Promise<void> {
+  /**
+   * Idempotent; runs every step even when one throws or hangs, each for at most STEP_MS (less while
+   * Redis is unreachable: such a step would only wait for a reconnect), all within deadlineMs. Then
+   * the connections: QUIT, or disconnect() when Redis is down or QUIT hangs, which also releases a
+   * step still blocked on one (the log responder's BLPOP). Rejects, after all that, if a step failed.
+   */
+  close(opts: { deadlineMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
-      for (const close of this.closers) {
-        await close().catch((err) => this.opts.log.error({ err }, 'close step failed'));
+      const deadlineAt = Date.now() + (opts.deadlineMs ?? CLOSE_DEADLINE_MS);
+      const failed: string[] = [];
+      for (const [i, close] of this.closers.entries()) {
+        const redisUp = this.connections.every((c) => c.status === 'ready');
+        const budget = Math.min(redisUp ? STEP_MS : STEP_MS_REDIS_DOWN, deadlineAt - Date.now());
+        const outcome = await withDeadline(close, budget);
+        if (outcome === 'ok') continue;
+        failed.push(`step ${i + 1}: ${outcome === 'late' ? `not done within ${Math.max(budget, 0)} ms` : outcome.message}`);
+        this.opts.log.error({ step: i + 1, ...(outcome === 'late' ? { deadlineMs: budget, redisUp } : { err: outcome }) }, 'close step failed');
       }
+      await Promise.all(this.connections.map((c) => closeRedis(c)));
+      if (failed.length) throw new Error(`region worker closed with failures: ${failed.join('; ')}`);
     })();
     return this.closing;
   }
 
   private connect(): Redis {
     // BullMQ workers block on their connection: each needs its own, with retries unbounded.
-    const redis = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
-    this.closers.push(() => redis.quit());
+    const name = `worker:${this.opts.region.name}:${this.connections.length + 1}`;
+    const redis = connectRedis(this.opts.config.redis.url, { name, role: 'background', log: this.opts.log });
+    this.connections.push(redis);
     return redis;
   }
 }
+
+/** A region worker's whole close; the process's stop deadline (10 s) leaves room around it. */
+const CLOSE_DEADLINE_MS = 8000;
+/** One step (an in-flight submit finishing, a tracker tick) while Redis answers… */
+const STEP_MS = 5000;
+/** …and while it doesn't: the step can only be waiting for a reconnect. */
+const STEP_MS_REDIS_DOWN = 500;
 
 function workerTuning(prefix: string) {
   return {

@@ -1,24 +1,24 @@
 // Starts one region's worker from config: what `sluice worker --region R` and workers/ run.
+// Its stop step is registered before it starts, so a signal during start-up closes it too.
 
-import { checkRedisDurability, loadRuntime, newRedis } from '../cli/runtime.ts';
-import { onShutdown } from '../cli/shutdown.ts';
+import { connectRedis } from '../redis/index.ts';
+import { checkRedisDurability, loadRuntime, type Shutdown } from '../runtime/index.ts';
 import { RegionWorker } from './region-worker.ts';
 
-export async function runRegionWorker(regionName: string): Promise<RegionWorker> {
+export async function runRegionWorker(regionName: string, shutdown: Shutdown): Promise<RegionWorker> {
   const { config, regions, log } = loadRuntime();
+  shutdown.log = log;
   const region = regions.get(regionName);
   if (!region) throw new Error(`no region "${regionName}" in ${config.regions.dir}; known: ${[...regions.keys()].join(', ')}`);
-  const probe = newRedis(config.redis.url);
+  const probe = connectRedis(config.redis.url, { name: 'durability-check', role: 'background', log });
   try {
     await checkRedisDurability(probe, config, log);
   } finally {
     probe.disconnect();
   }
-  const worker = new RegionWorker({
-    region, redisUrl: config.redis.url, ns: config.redis.namespace, log,
-    idempotencyTtlSeconds: config.idempotency.ttlSeconds, eventsMaxLength: config.events.maxLength,
-  });
-  onShutdown(log, [() => worker.close()]);
+  shutdown.signal.throwIfAborted();
+  const worker = new RegionWorker({ region, config, log });
+  shutdown.defer('region worker', () => worker.close());
   await worker.start();
   return worker;
 }

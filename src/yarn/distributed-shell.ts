@@ -9,6 +9,14 @@ export const SLUICE_TAG = 'sluice';
 
 /** The tag that finds a job's application on the RM (exactly-once lookup). YARN lowercases tags. */
 export const jobTag = (jobId: string) => `sluice-job-${jobId}`.toLowerCase();
+/** The application type of a job's own (Distributed Shell) application. */
+export const SLUICE_APP_TYPE = 'SLUICE';
+
+/** The job id a tag names, or null: the inverse of jobTag (job ids are `job_` + an upper-case ULID). */
+export function jobIdFromTags(tags: readonly string[]): string | null {
+  const tag = tags.find((t) => /^sluice-job-job_[0-9a-z]{26}$/.test(t));
+  return tag ? `job_${tag.slice('sluice-job-job_'.length).toUpperCase()}` : null;
+}
 
 export interface DistributedShellJob {
   jobId: string;
@@ -40,7 +48,7 @@ export function buildDistributedShellSubmission(job: DistributedShellJob, am: Di
   return {
     applicationId: job.applicationId,
     name: job.name,
-    type: 'SLUICE',
+    type: SLUICE_APP_TYPE,
     queue: job.queue,
     // The DS AM renames the staged script; a second attempt would not find it (YARN.md).
     maxAppAttempts: 1,

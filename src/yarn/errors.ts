@@ -13,6 +13,8 @@ export const YARN_ERRORS = {
   BAD_RESPONSE: { retryable: false, message: 'unexpected answer from the ResourceManager' },
   TIMEOUT: { retryable: true, message: 'the ResourceManager did not answer in time' },
   ABORTED: { retryable: false, message: 'the call was aborted' },
+  // The RM kept answering 202 (kill in progress) until the caller's deadline.
+  KILL_TIMEOUT: { retryable: true, message: 'the application was still being killed at the deadline' },
   // NodeManager: the container's log is not (or no longer) on the node.
   LOG_NOT_FOUND: { retryable: false, message: 'container log not found on the NodeManager' },
   NM_UNREACHABLE: { retryable: true, message: 'the NodeManager could not be reached' },

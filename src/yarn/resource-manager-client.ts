@@ -8,7 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { YarnError, errorFromStatus, truncate } from './errors.ts';
 import type {
-  ApplicationSubmission, ClusterInfo, KillResult, ListApplicationsQuery, NewApplication,
+  ApplicationSubmission, ClusterInfo, KillOptions, KillResult, ListApplicationsQuery, NewApplication,
   ResourceManager, YarnAppState, YarnApplication,
 } from './resource-manager.ts';
 import {
@@ -57,6 +57,8 @@ const APPS = '/ws/v1/cluster/apps';
 const CLUSTER_INFO = '/ws/v1/cluster/info';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_KILL_POLL_MS = 500;
+/** A kill still "in progress" after this is reported, not waited on forever. */
+const DEFAULT_KILL_DEADLINE_MS = 60_000;
 
 export class ResourceManagerClient implements ResourceManager {
   private readonly rms: string[];
@@ -139,12 +141,16 @@ export class ResourceManagerClient implements ResourceManager {
   async kill(
     id: string,
     diagnostics: string,
-    opts: { signal?: AbortSignal; pollMs?: number } = {},
+    opts: KillOptions = {},
   ): Promise<string> {
-    const { signal, pollMs = DEFAULT_KILL_POLL_MS } = opts;
+    const { signal, pollMs = DEFAULT_KILL_POLL_MS, deadlineMs = DEFAULT_KILL_DEADLINE_MS } = opts;
+    const giveUpAt = Date.now() + deadlineMs;
     for (;;) {
       const result = await this.requestKill(id, diagnostics, signal);
       if (result.done) return result.state;
+      if (Date.now() + pollMs > giveUpAt) {
+        throw new YarnError('KILL_TIMEOUT', { step: `kill ${id}`, message: `kill ${id}: still in progress after ${deadlineMs} ms` });
+      }
       try {
         await sleep(pollMs, undefined, signal ? { signal } : {});
       } catch (err) {
@@ -333,6 +339,7 @@ function toYarnApplication(app: AppBody): YarnApplication {
     finishedTime: app.finishedTime,
     // One comma-joined string on the wire; "" when the app has none.
     tags: (app.applicationTags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''),
+    applicationType: app.applicationType ?? '',
     amContainerLogs: app.amContainerLogs || null,
   };
 }

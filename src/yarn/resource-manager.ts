@@ -23,6 +23,8 @@ export interface YarnApplication {
   finishedTime: number;
   /** Lowercased by the RM; [] when none. */
   tags: string[];
+  /** SLUICE for a job's own (Distributed Shell) application; e.g. MAPREDUCE for what a hadoop-jar job starts. */
+  applicationType: string;
   amContainerLogs: string | null;
 }
 
@@ -77,6 +79,13 @@ export interface ClusterInfo {
  */
 export type KillResult = { done: false } | { done: true; state: string };
 
+export interface KillOptions {
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** Give up (YarnError KILL_TIMEOUT) after this long; default 60 s. */
+  deadlineMs?: number;
+}
+
 export interface ResourceManager {
   newApplication(signal?: AbortSignal): Promise<NewApplication>;
   /** 202 from the RM. Submitting the same id again is a no-op (YARN answers 202 again). */
@@ -86,7 +95,7 @@ export interface ResourceManager {
   listApplications(query: ListApplicationsQuery, signal?: AbortSignal): Promise<YarnApplication[]>;
   /** One PUT .../state {"state":"KILLED"}. */
   requestKill(id: string, diagnostics: string, signal?: AbortSignal): Promise<KillResult>;
-  /** requestKill repeated until the RM answers 200 (or the signal aborts). */
-  kill(id: string, diagnostics: string, opts?: { signal?: AbortSignal; pollMs?: number }): Promise<string>;
+  /** requestKill repeated until the RM answers 200, the signal aborts, or deadlineMs passes (KILL_TIMEOUT). */
+  kill(id: string, diagnostics: string, opts?: KillOptions): Promise<string>;
   clusterInfo(signal?: AbortSignal): Promise<ClusterInfo>;
 }

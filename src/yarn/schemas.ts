@@ -30,6 +30,7 @@ export const appSchema = z.object({
   startedTime: z.number(),
   finishedTime: z.number(),
   applicationTags: z.string().nullish(),
+  applicationType: z.string().nullish(),
   amContainerLogs: z.string().nullish(),
 });
 

@@ -25,7 +25,7 @@ after(async () => { await stack?.close(); await dispatcher.close(); });
 test('500 running applications cost the tracker the same RM requests per tick as one', { timeout: 120_000 }, async () => {
   const region = loadRegions(stack.regionsDir).get('ra')!;
   const emu = stack.emulators.get('ra')!;
-  const store = new JobStore(stack.redis, keysFor(stack.ns), { idempotencyTtlSeconds: 60, eventsMaxLength: 100000 });
+  const store = new JobStore(stack.redis, keysFor(stack.ns), { idempotencyTtlSeconds: 60, eventsMaxLength: 100000, retentionSeconds: 3600 });
   const rm = new ResourceManagerClient({ resourceManagers: [emu.url], user: 'sluice', dispatcher });
   const staging = new FileStagingStore(region.staging.dirPath);
   const ctx: RegionContext = {
@@ -46,8 +46,9 @@ test('500 running applications cost the tracker the same RM requests per tick as
         const { applicationId } = await rm.newApplication();
         const script = await staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, parsed.spec, region));
         await rm.submitApplication(buildDistributedShellSubmission({ jobId, applicationId, name: 'scale', region: 'ra', queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am));
-        await store.transition(jobId, 'ACCEPTED', { applicationId });
-        await store.trackApplication('ra', applicationId, jobId, Date.now());
+        await store.transition(jobId, 'PREFLIGHT');
+        await store.transition(jobId, 'SUBMITTING');
+        await store.transition(jobId, 'ACCEPTED', {}, ['SUBMITTING'], { track: { applicationId, submittedAtMs: Date.now() } });
         ids.push(jobId);
       }));
     }

@@ -65,7 +65,7 @@ function appBody(overrides: Record<string, unknown> = {}) {
     id: APP_ID, user: 'sluice', name: 'search-index-daily', queue: 'default', state: 'RUNNING',
     finalStatus: 'UNDEFINED', progress: 10, diagnostics: '', startedTime: 1718000000100, finishedTime: 0,
     trackingUrl: 'http://nm1:8088/proxy/application_1718000000000_0001/', applicationTags: 'sluice,sluice-job-job_01j',
-    amContainerLogs: 'http://nm1:8042/node/containerlogs/container_1/sluice', ...overrides,
+    amContainerLogs: 'http://nm1:8042/node/containerlogs/container_1/sluice', applicationType: 'SLUICE', ...overrides,
   };
 }
 
@@ -162,7 +162,7 @@ describe('ResourceManagerClient: wire format', () => {
     assert.deepEqual(app, {
       id: APP_ID, name: 'search-index-daily', user: 'sluice', queue: 'default', state: 'ACCEPTED',
       finalStatus: 'UNDEFINED', diagnostics: '', trackingUrl: null, startedTime: 1718000000100, finishedTime: 0,
-      tags: [], amContainerLogs: null,
+      tags: [], applicationType: 'SLUICE', amContainerLogs: null,
     });
   });
 
