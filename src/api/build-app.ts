@@ -1,16 +1,19 @@
 // Builds the HTTP API (Fastify) from its dependencies; listening happens elsewhere, so tests use
 // app.inject() or listen on a free port.
 
+import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ApiDeps } from './api-deps.ts';
 import { Authenticator, type Principal } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
-import { buildOpenApi } from './openapi.ts';
+import { json, swaggerOptions } from './openapi.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/logs.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { useZodSchemas } from './validation.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,12 +38,18 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     request.principal = auth.authenticate(request.headers.authorization);
   });
-  healthRoutes(app, deps);
-  const openapi = buildOpenApi('v1');
-  app.get('/openapi.json', async () => openapi);
-  jobRoutes(app, deps);
-  eventRoutes(app, deps);
-  logRoutes(app, deps);
-  regionRoutes(app, deps);
+  // Registered first: it collects every route added after it into /openapi.json.
+  void app.register(swagger, swaggerOptions(PUBLIC_ROUTES));
+  // Sluice's routes validate with zod; a plugin with JSON schemas (Bull Board) keeps Fastify's
+  // own compilers outside this context.
+  void app.register(async (api) => {
+    useZodSchemas(api);
+    healthRoutes(api, deps);
+    api.get('/openapi.json', { schema: { summary: 'this document', response: { 200: json('the OpenAPI 3.1 document', z.record(z.string(), z.unknown())) } } }, async () => app.swagger());
+    jobRoutes(api, deps);
+    eventRoutes(api, deps);
+    logRoutes(api, deps);
+    regionRoutes(api, deps);
+  });
   return app;
 }

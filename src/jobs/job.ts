@@ -30,7 +30,7 @@ export const jobView = z.object({
   application: applicationView.nullable(),
   /** Applications the job's own application started (a hadoop-jar job's MapReduce run), found by the job's tag. */
   childApplications: z.array(z.object({ id: z.string(), state: z.string(), finalStatus: z.string() })),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: jobErrorCode, message: z.string() }).nullable(),
   cancel: z.object({ requestedAt: z.string(), by: z.string(), reason: z.string() }).nullable(),
   killReason: z.enum(KILL_REASONS).nullable(),
 });

@@ -1,14 +1,17 @@
 // /v1/jobs: submit (idempotent), read, list, cancel.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { checkRegionLimits, isTerminal, JOB_STATES, parseJobSpec, type JobSpec } from '../../jobs/index.ts';
+import { checkRegionLimits, isTerminal, JOB_STATES, jobError, jobView, parseJobSpec, type JobSpec } from '../../jobs/index.ts';
 import { toJobView, type JobRecord } from '../../store/index.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { assertRegion, mayUseRegion, type Principal } from '../auth.ts';
 import { bodyHash, parseIdempotencyKey } from '../idempotency.ts';
+import { errors, jobIdParams, jobSpecBody, json } from '../openapi.ts';
+import { documentOnly } from '../validation.ts';
 
 const listQuery = z.strictObject({
   region: z.string().optional(),
@@ -18,10 +21,32 @@ const listQuery = z.strictObject({
   cursor: z.string().regex(/^job_[0-9A-Z]{26}$/, 'must be a job id').optional(),
 });
 
+// Checked by parseIdempotencyKey in the handler, before the body.
+const submitHeaders = documentOnly(z.object({
+  'Idempotency-Key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional()
+    .describe('the same key and body again answer 200 with the first job; the same key with another body is a 409'),
+}));
+// The handler keeps what it can use of any body: a string `reason`, cut to 500 characters.
+const cancelBody = documentOnly(z.object({ reason: z.string().max(500).optional() }).optional());
+const job = (description: string) => json(description, jobView);
+
 export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, producer, regions } = deps;
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/v1/jobs', async (request, reply) => {
+  r.post('/v1/jobs', {
+    schema: {
+      summary: 'submit a job',
+      headers: submitHeaders,
+      body: jobSpecBody,
+      response: {
+        202: job('accepted: the job is recorded and queued'),
+        200: job('the same Idempotency-Key and body again: the existing job'),
+        ...errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN_REGION',
+          'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+      },
+    },
+  }, async (request, reply) => {
     const principal = request.principal!;
     const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
     const spec = validateSpec(request.body, deps, principal);
@@ -49,14 +74,21 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.status(202).header('location', `/v1/jobs/${created.job.id}`).send(toJobView(created.job));
   });
 
-  app.get('/v1/jobs/:id', async (request) => toJobView(await readableJob(deps, request)));
+  r.get('/v1/jobs/:id', {
+    schema: { summary: 'read a job', params: jobIdParams, response: { 200: job('the job'), ...errors('UNAUTHENTICATED', 'JOB_NOT_FOUND') } },
+  }, async (request) => toJobView(await readableJob(deps, request)));
 
-  app.get('/v1/jobs', async (request) => {
-    const parsed = listQuery.safeParse(request.query);
-    if (!parsed.success) {
-      throw new ApiError('INVALID_REQUEST', 'invalid query', parsed.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
-    }
-    const q = parsed.data;
+  r.get('/v1/jobs', {
+    schema: {
+      summary: 'list jobs, newest first',
+      querystring: listQuery,
+      response: {
+        200: json('a page of jobs; nextCursor fetches the next', z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() })),
+        ...errors('INVALID_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN_REGION'),
+      },
+    },
+  }, async (request) => {
+    const q = request.query;
     if (q.region && !mayUseRegion(request.principal!, q.region)) assertRegion(request.principal!, q.region);
     const [key, ...rest] = q.label?.split(':') ?? [];
     const result = await store.list({
@@ -67,7 +99,18 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { jobs: result.jobs.map(toJobView), nextCursor: result.nextCursor };
   });
 
-  app.post('/v1/jobs/:id/cancel', async (request, reply) => {
+  r.post('/v1/jobs/:id/cancel', {
+    schema: {
+      summary: 'cancel a job',
+      params: jobIdParams,
+      body: cancelBody,
+      response: {
+        202: job('being cancelled: the job is CANCELLING'),
+        200: job('already ended (or ended while queued): the job, unchanged by a late cancel'),
+        ...errors('UNAUTHENTICATED', 'JOB_NOT_FOUND'),
+      },
+    },
+  }, async (request, reply) => {
     const job = await readableJob(deps, request);
     if (isTerminal(job.state)) return reply.status(200).send(toJobView(job));
     const reason = typeof (request.body as { reason?: unknown } | undefined)?.reason === 'string'
@@ -78,7 +121,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (moved.outcome === 'terminal') return reply.status(200).send(toJobView((await store.get(job.id))!));
     if (moved.previous === 'QUEUED' && (await producer.removeQueued(job.region, job.id))) {
       // Never taken by a worker: nothing reached YARN, so the job ends here.
-      await store.transition(job.id, 'KILLED', { killReason: 'cancelled', error: { code: 'KILLED', message: `cancelled by ${cancel.by} while queued` } });
+      await store.transition(job.id, 'KILLED', { killReason: 'cancelled', error: jobError('KILLED', `cancelled by ${cancel.by} while queued`) });
     } else {
       await producer.enqueueCancel(job.region, job.id);
     }

@@ -2,12 +2,35 @@
 // number of applications being tracked.
 
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ApiDeps } from '../api-deps.ts';
 import { getRegionHealth } from '../../store/index.ts';
 import { mayUseRegion } from '../auth.ts';
+import { errors, json } from '../openapi.ts';
+
+const count = z.number().int();
+const regionView = z.object({
+  name: z.string(),
+  rollout: z.object({ mode: z.enum(['on', 'off']) }),
+  health: z.object({
+    status: z.enum(['unknown', 'ok', 'degraded']),
+    intake: z.enum(['open', 'paused', 'unknown']).describe('open: the worker takes jobs; paused: a critical check fails; unknown: no worker reported'),
+    checks: z.array(z.looseObject({ name: z.string(), type: z.string(), ok: z.boolean(), code: z.string(), message: z.string(), latencyMs: z.number(), at: z.string() }))
+      .describe("the last result of each of the region's preflight checks"),
+    tracking: z.object({ ok: z.boolean(), message: z.string().nullable(), at: z.string() }).nullable(),
+    at: z.string().nullable(),
+  }),
+  queue: z.object({ waiting: count, active: count, delayed: count, failed: count, completed: count }),
+  trackedApplications: count,
+});
 
 export function regionRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/v1/regions', async (request) => {
+  app.get('/v1/regions', {
+    schema: {
+      summary: 'regions: rollout, health with every check, queue counts',
+      response: { 200: json('the regions this token may use', z.object({ regions: z.array(regionView) })), ...errors('UNAUTHENTICATED') },
+    },
+  }, async (request) => {
     const visible = [...deps.regions.values()].filter((r) => mayUseRegion(request.principal!, r.name));
     const regions = await Promise.all(visible.map(async (r) => {
       const [queue, tracked, health] = await Promise.all([
