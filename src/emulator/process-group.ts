@@ -10,12 +10,17 @@ export interface SpawnedGroup {
   pgid: number;
 }
 
-/** Runs `bash -c <line>` in `cwd` as the leader of a new process group; stdout/stderr go to files. */
-export function spawnGroup(line: string, cwd: string, env: NodeJS.ProcessEnv, stdoutPath: string, stderrPath: string): SpawnedGroup {
+/**
+ * Runs `bash -c <line>` in `cwd` as the leader of a new process group; stdout/stderr go to files.
+ * `env` is the process's whole environment (nothing of this process's is added), so it must carry
+ * a PATH: bash itself is looked up in it.
+ */
+export function spawnGroup(line: string, cwd: string, env: Readonly<Record<string, string>>, stdoutPath: string, stderrPath: string): SpawnedGroup {
+  if (!env.PATH) throw new Error('a container environment needs a PATH');
   const out = openSync(stdoutPath, 'a');
   const err = openSync(stderrPath, 'a');
   try {
-    const child = spawn('bash', ['-c', line], { cwd, env, detached: true, stdio: ['ignore', out, err] });
+    const child = spawn('bash', ['-c', line], { cwd, env: { ...env }, detached: true, stdio: ['ignore', out, err] });
     if (child.pid === undefined) throw new Error(`could not start bash in ${cwd}`);
     child.unref(); // the emulator's event loop must not wait for containers
     return { child, pgid: child.pid };

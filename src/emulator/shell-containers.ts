@@ -40,6 +40,38 @@ function localize(scriptPath: string, expectedTimestamp: number): string | null 
   return null;
 }
 
+/** The system PATH a node's NodeManager passes on; not the emulator's own, which is a developer's. */
+export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** yarn.nodemanager.user-home-dir's default: the NM sets HOME to it, not to the user's home. */
+export const CONTAINER_HOME = '/home/';
+
+/**
+ * A container's whole environment, built from nothing as the NodeManager builds it: what the NM
+ * sets (ContainerLaunch.sanitizeEnv), then the AM's --shell_env, then the DS AM's YARN_SHELL_ID.
+ * Never the emulator's own process.env: that is the worker's, a test's or `sluice dev`'s
+ * environment (tokens, credentials), and a job must not read it.
+ */
+export function containerEnvironment(c: {
+  containerId: string; dir: string; appDir: string; user: string; base: ContainerEnvBase;
+  shellEnv: Record<string, string>; shellId: number;
+}): Record<string, string> {
+  return {
+    PATH: CONTAINER_PATH,
+    HOME: CONTAINER_HOME,
+    CONTAINER_ID: c.containerId,
+    NM_HOST: c.base.nodeHost,
+    NM_HTTP_PORT: c.base.nodeHttpPort,
+    NM_PORT: '0',
+    LOCAL_DIRS: c.appDir,
+    LOG_DIRS: c.dir,
+    USER: c.user,
+    LOGNAME: c.user,
+    PWD: c.dir,
+    ...c.shellEnv,
+    YARN_SHELL_ID: String(c.shellId),
+  };
+}
+
 /**
  * Launches every container of the plan; `onExit` is called once per container when it is done.
  * Returns the localization errors, if any, for the AM's log.
@@ -69,20 +101,7 @@ export function launchShellContainers(
     }
     mkdirSync(dir, { recursive: true });
     copyFileSync(renamed, join(dir, 'ExecScript.sh'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CONTAINER_ID: containerId,
-      NM_HOST: base.nodeHost,
-      NM_HTTP_PORT: base.nodeHttpPort,
-      NM_PORT: '0',
-      LOCAL_DIRS: app.appDir as string,
-      LOG_DIRS: dir,
-      USER: app.user,
-      LOGNAME: app.user,
-      PWD: dir,
-      ...plan.shellEnv,
-      YARN_SHELL_ID: String(i + 1),
-    };
+    const env = containerEnvironment({ containerId, dir, appDir: app.appDir as string, user: app.user, base, shellEnv: plan.shellEnv, shellId: i + 1 });
     const line = `bash ExecScript.sh ${plan.shellArgs}`.trimEnd();
     const { child, pgid } = spawnGroup(line, dir, env, join(dir, 'stdout'), join(dir, 'stderr'));
     container.child = child;

@@ -7,9 +7,66 @@ import { z } from 'zod';
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
 const NO_NUL = (s: string) => !s.includes('\0');
 
+/**
+ * Env names a job may not set, each with the reason. The launch script exports the job's env and
+ * execs the job's program, so these variables are in the environment of the bash that starts the
+ * job's script (`#!/usr/bin/env bash`) or the region's `hadoop` launcher (itself a bash script the
+ * caller did not write). Denied: what bash acts on before the script's first line — code it runs,
+ * options or modes it turns on — and what bash itself refuses to inherit when it cannot trust its
+ * environment (privileged mode: ENV, BASH_ENV, SHELLOPTS, BASHOPTS, CDPATH, GLOBIGNORE, functions;
+ * as root: PS4); plus what bash replaces at startup, so the value sent could never reach the job
+ * (IFS), and bash's read-only variables, whose `export` in the launch script fails under `set -e`
+ * and kills the job before it starts. (Checked against bash 5.2 and dash 0.5.)
+ *
+ * Allowed, and why: PROMPT_COMMAND, PS1, PS2, HISTFILE, HISTCONTROL, MAILPATH act only in
+ * interactive shells, and a job's bash is never interactive (no -i, stdin is not a terminal).
+ * PATH, EXECIGNORE, TMOUT, LANG and the like are the job's own choice of how its commands resolve
+ * and behave, which the script can reset on its first line. PWD, SHLVL and _ are maintained by
+ * bash (the container's directory, one more level, the last command) whatever the job sends.
+ * (Variables read by programs other than the shell — LD_PRELOAD, JAVA_TOOL_OPTIONS, HADOOP_OPTS —
+ * are not bash's startup and not refused here.)
+ */
+export const DENIED_ENV_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  BASH_ENV: 'a non-interactive bash sources the file it names before the script runs (after expanding the value, so a $(...) in it runs too)',
+  ENV: 'sh, and bash in POSIX mode, source the file it names when they start interactively',
+  SHELLOPTS: 'bash turns on every `set -o` option it lists (xtrace, noexec, posix, ...) before the script runs; it is read-only in bash, so the launch script cannot export it',
+  BASHOPTS: 'bash turns on every `shopt` option it lists (nullglob, extdebug, ...) before the script runs; it is read-only in bash, so the launch script cannot export it',
+  PS4: 'bash expands it before every traced command, command substitutions included, so with xtrace on it runs code',
+  BASH_XTRACEFD: 'bash writes its trace into whatever file descriptor it names',
+  POSIXLY_CORRECT: 'bash starts in POSIX mode, which changes how the script is parsed and run',
+  BASH_COMPAT: 'bash emulates an older version (e.g. 31: compat31) for the whole script',
+  CDPATH: 'every relative `cd` of the script, and of bash scripts it runs such as hadoop, can land elsewhere',
+  IFS: 'bash and dash reset it to space, tab, newline at startup (and export that), so the value sent would never reach the job',
+  GLOBIGNORE: 'changes what pathname expansion matches in the script; bash ignores it from an untrusted environment',
+  UID: 'read-only in bash: the launch script cannot export it, so the job would die before it starts',
+  EUID: 'read-only in bash: the launch script cannot export it, so the job would die before it starts',
+  PPID: 'read-only in bash: the launch script cannot export it, so the job would die before it starts',
+  BASH_VERSINFO: 'read-only in bash: the launch script cannot export it, so the job would die before it starts',
+});
+
+/**
+ * Exported functions (`BASH_FUNC_name%%=() { ...; }`) are defined before the script runs and can
+ * replace any command. The name rule below already rejects their `%`; the prefix is refused in every
+ * spelling (older patched bashes used `BASH_FUNC_name()`), so no bash on a node can import one.
+ */
+const DENIED_ENV_PREFIX = 'BASH_FUNC_';
+
+/** Why a job may not set `name`, or null when it may. */
+export function deniedEnvReason(name: string): string | null {
+  if (Object.hasOwn(DENIED_ENV_NAMES, name)) return DENIED_ENV_NAMES[name] as string;
+  if (name.startsWith(DENIED_ENV_PREFIX)) return 'bash imports BASH_FUNC_* variables as functions that can replace any command';
+  return null;
+}
+
+// `export "$kv"` in the launch script needs NAME=value with NAME a shell identifier: anything else
+// (an "=" in the name, a leading digit, a "%") would be an error there, so it is a 400 here.
 const envName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name: letters, digits and _, not starting with a digit (no "=")');
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name: letters, digits and _, not starting with a digit (no "=")')
+  .superRefine((name, ctx) => {
+    const reason = deniedEnvReason(name);
+    if (reason) ctx.addIssue({ code: 'custom', message: `${name} may not be set: ${reason}` });
+  });
 
 const labelKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be 1-63 of a-z 0-9 _ . - starting with a letter or digit');
 const labelValue = z.string().max(63).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
@@ -73,6 +130,8 @@ export function parseJobSpec(body: unknown): ParsedSpec {
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+  // A bad record key (an env name): zod's own text is "Invalid key in record"; say what is wrong.
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
   return issue.message;
 }
 

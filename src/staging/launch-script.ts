@@ -1,6 +1,8 @@
 // The script Sluice stages for Distributed Shell to run. The caller's script, args and env travel
-// base64-encoded inside quoted here-documents, so no byte the caller sent is ever parsed by a
-// shell: args reach the script as positional parameters and env as its environment, exactly.
+// base64-encoded inside quoted here-documents, so this script's bash never parses a byte the caller
+// sent: args reach the program as its arguments and env as its environment, exactly. What the
+// program then does with them is its own (a job's script is caller code; the env names that would
+// change how bash starts it are refused in src/jobs/job-spec.ts).
 
 const wrap = (b: Buffer) => (b.toString('base64').match(/.{1,76}/g) ?? []).join('\n');
 const nulJoined = (items: string[]) => Buffer.from(items.map((s) => `${s}\0`).join(''));
