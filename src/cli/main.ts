@@ -1,19 +1,29 @@
-// The `sluice` command.
+// The `sluice` command. serve, worker and dev install their SIGINT/SIGTERM handlers first thing,
+// before anything starts; everything they start registers its stop step with the one Shutdown.
 
 import { Command } from 'commander';
+import { Shutdown } from '../runtime/index.ts';
 
+const shutdown = new Shutdown();
 const program = new Command('sluice').description('Job-submission gateway: HTTP → region queue → YARN');
 
 program.command('serve').description('run the HTTP API').action(async () => {
+  shutdown.installSignalHandlers();
   const { serve } = await import('./serve.ts');
-  await serve();
+  await serve(shutdown);
 });
 
 program.command('worker').description("run one region's worker (submit, cancel, track)")
   .requiredOption('-r, --region <name>', 'the region to serve')
-  .action(async (opts: { region: string }) => {
+  .option('--stop-on-stdin-end', 'stop when stdin closes (a supervisor holds the other end of the pipe)')
+  .action(async (opts: { region: string; stopOnStdinEnd?: boolean }) => {
+    shutdown.installSignalHandlers();
+    if (opts.stopOnStdinEnd) {
+      const { stopOnStdinEnd } = await import('../process/index.ts');
+      stopOnStdinEnd((reason) => shutdown.stopAndExit(reason));
+    }
     const { runRegionWorker } = await import('../worker/run-region-worker.ts');
-    await runRegionWorker(opts.region);
+    await runRegionWorker(opts.region, shutdown);
   });
 
 program.command('preflight').description("run a region's preflight checks once, through its routing; exit 1 if any fails")
@@ -27,11 +37,14 @@ program.command('dev').description('run a local stack: Redis, a real YARN when J
   .option('--exit-after-demo', 'stop everything once the example job has ended')
   .option('--emulator', 'use the ResourceManager emulator even when Java is present')
   .action(async (opts: { exitAfterDemo?: boolean; emulator?: boolean }) => {
-    const { runDevStack } = await import('./dev.ts');
-    await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo), emulator: Boolean(opts.emulator) });
+    shutdown.installSignalHandlers();
+    const { runDevStack } = await import('../dev/dev-stack.ts');
+    await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo), emulator: Boolean(opts.emulator) }, shutdown);
   });
 
 program.parseAsync().catch((err: Error) => {
+  // Start-up cut short by a signal: the stop already under way exits.
+  if (shutdown.isStopping) return;
   console.error(`sluice: ${err.message}`);
-  process.exit(1);
+  shutdown.stopAndExit('start-up failed', { failed: true });
 });

@@ -1,16 +1,23 @@
 // Starts a throwaway redis-server on a free port, configured as Sluice requires (appendonly yes,
 // noeviction), for the local stack and the test suite. Stops it and removes its data on close.
+// Supervised: its own process group (a Ctrl-C reaches dev, which stops Redis last), SIGKILL after
+// the deadline, and `setpriv --pdeathsig` so it does not outlive a SIGKILLed parent.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { superviseChild } from '../process/index.ts';
 
 export interface LocalRedis {
   url: string;
-  close(): Promise<void>;
+  pid: number;
+  /** SIGTERM (Redis writes its AOF and exits), SIGKILL after deadlineMs; removes its data. */
+  close(deadlineMs?: number): Promise<void>;
+  /** SIGKILL, now. */
+  kill(): void;
 }
 
 export function redisServerMissing(): string | null {
@@ -30,45 +37,53 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalRedis(): Promise<LocalRedis> {
+export async function startLocalRedis(opts: { signal?: AbortSignal } = {}): Promise<LocalRedis> {
   const missing = redisServerMissing();
   if (missing) throw new Error(missing);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-'));
-  const child = spawn('redis-server', [
+  const proc = superviseChild('redis-server', [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
-  ], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  await waitForPing(url, child);
-  return {
-    url,
-    close: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+  ], { name: 'redis-server', pdeathsig: true });
+  const close = async (deadlineMs = 5000) => {
+    try {
+      await proc.stop(deadlineMs);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
-    },
+    }
   };
+  try {
+    await waitForPong(port, () => proc.running, opts.signal);
+  } catch (err) {
+    await close(1000).catch(() => {});
+    throw err;
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: proc.pid, close, kill: () => proc.kill() };
 }
 
-async function waitForPing(url: string, child: ReturnType<typeof spawn>): Promise<void> {
+/** PING over a plain socket until +PONG: no client library, no reconnect loop to silence. */
+async function waitForPong(port: number, running: () => boolean, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => {}); // refused while redis-server starts: expected, retried below
-    try {
-      await r.connect();
-      await r.ping();
-      return;
-    } catch {
-      await new Promise((res) => setTimeout(res, 100));
-    } finally {
-      r.disconnect();
-    }
+    signal?.throwIfAborted();
+    if (!running()) throw new Error('redis-server exited during start-up');
+    if (await pong(port)) return;
+    await sleep(50);
   }
   throw new Error('redis-server did not answer within 10 s');
+}
+
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
 }

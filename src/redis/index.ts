@@ -1,1 +1,3 @@
 export * from './connect-redis.ts';
+export * from './close-redis.ts';
+export * from './watch-queue-errors.ts';

@@ -1,0 +1,60 @@
+// A region's worker as a child of `sluice dev`: `sluice worker --region R --stop-on-stdin-end`,
+// supervised (own process group: a Ctrl-C reaches dev only, which stops the workers after the API
+// and before Redis). Its stdin is a pipe dev never writes to: if dev dies, even by SIGKILL, the
+// worker reads EOF and stops by itself.
+
+import { join } from 'node:path';
+import { superviseChild, type SupervisedChild } from '../process/index.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+const START_TIMEOUT_MS = 60_000;
+
+/** Starts a worker per region, in parallel; resolves once each serves its queues. */
+export async function startWorkers(regions: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<SupervisedChild[]> {
+  const workers = regions.map((region) => superviseChild(process.execPath, [
+    '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'worker', '--region', region, '--stop-on-stdin-end',
+  ], { name: `worker ${region}`, cwd: REPO, env: { ...env, SLUICE_LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const started = await Promise.allSettled(workers.map((w) => untilStarted(w, signal)));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(workers.map((w) => w.stop(2000).catch(() => {})));
+    throw failed.reason;
+  }
+  for (const w of workers) console.log(`${w.name}: pid ${w.pid}`);
+  return workers;
+}
+
+/** Waits for "region worker started"; afterwards passes on the worker's warnings and errors (pino level ≥ 40). */
+function untilStarted(worker: SupervisedChild, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let started = false;
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${worker.name} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    worker.child.stdout!.setEncoding('utf8');
+    worker.child.stdout!.on('data', (chunk: string) => {
+      buf += chunk;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (!started && line.includes('region worker started')) {
+          started = true;
+          settle();
+          resolve();
+        } else if (started && /"level":(4|5|6)\d/.test(line)) {
+          process.stdout.write(`${worker.name}: ${line}\n`);
+        }
+      }
+    });
+    void worker.exited.then((code) => {
+      settle();
+      reject(new Error(`${worker.name} exited (${code}) before it started`));
+    });
+  });
+}
