@@ -103,6 +103,12 @@ function toJobEvent(streamId: string, flat: string[]): JobEvent {
 
 export const sequence = (events: JobEvent[]): string => events.map((e) => e.to).join('→') || '(none)';
 
+/** The sequence with each event's time, in seconds after the first: QUEUED 0.0 → PREFLIGHT 0.2 → … */
+export function timedSequence(events: JobEvent[]): string {
+  const t0 = Date.parse(events[0]?.at ?? '');
+  return events.map((e) => `${e.to} ${((Date.parse(e.at) - t0) / 1000).toFixed(1)}`).join(' → ') || '(none)';
+}
+
 /** from ≠ the previous to, or anything after a terminal event. */
 export function chainBreak(events: JobEvent[]): string | null {
   let prev: string | null = null;

@@ -17,6 +17,7 @@ import { parseOptions } from './options.ts';
 import { Random } from './random.ts';
 import { ChaosRedis } from './redis-server.ts';
 import { renderReport } from './report.ts';
+import { plantDefects } from './self-check.ts';
 import { startApi, SupervisedWorker, writeRegionFiles, type SluiceEnv } from './sluice-processes.ts';
 import { verdict } from './verdict.ts';
 import { planJobs, type JobPlan } from './workload.ts';
@@ -164,6 +165,17 @@ async function main(): Promise<number> {
   while (orphans.length > 0 && Date.now() < settleDeadline) {
     await new Promise((r) => setTimeout(r, 1000));
     orphans = await orphansNow();
+  }
+
+  if (opts.selfCheck) {
+    if (opts.realYarn) throw new Error('--self-check runs on the emulator only');
+    const reader = redis.client();
+    const planted = await plantDefects({
+      rmUrl: clusters[0]!.rmUrl, scratch, redis: reader, ns: env.namespace,
+      jobs: [...accepted.values()].filter((a) => a.plan.region === clusters[0]!.region).map((a) => ({ id: a.id, region: a.plan.region, state: lastState.get(a.id) ?? '' })),
+    });
+    reader.disconnect();
+    say(`self-check: planted a duplicate app for ${planted.duplicateOf}, a second terminal event for ${planted.secondTerminal}, deleted ${planted.deleted}`);
   }
 
   // Collect the evidence from the API, Redis and the RMs.

@@ -2,10 +2,9 @@
 // RM with work-preserving recovery), or one real Hadoop YARN (its RM kill -9'd once and started
 // again). Both are read at the end the same way: GET /ws/v1/cluster/apps?applicationTags=sluice.
 
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startRmEmulator } from '../../src/emulator/index.ts';
+import { javaAvailable, startLocalYarn } from '../../src/local-yarn/index.ts';
 import type { Children } from './children.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -59,32 +58,18 @@ export async function startEmulators(regions: string[], scratch: string, childre
   return clusters;
 }
 
-/** What the real-YARN launcher offers (test/support/real-yarn.ts today; src/local-yarn/ may take it over). */
-interface RealYarnModule {
-  javaAvailable(): boolean;
-  startRealYarn(opts?: { scratchDir?: string; log?: (line: string) => void }): Promise<{
-    rmUrl: string; distributedShellJar: string; amClasspath: string; hadoopJarCommand: string[];
-    killRm(signal?: NodeJS.Signals): Promise<void>; startRm(): Promise<void>; stop(): Promise<void>;
-  }>;
-}
-
-async function realYarnModule(): Promise<RealYarnModule> {
-  // Whichever exists: the launcher is moving out of test/support into src/ (issue 7, item 1).
-  const candidates = ['src/local-yarn/index.ts', 'src/local-yarn/real-yarn.ts', 'src/local-yarn.ts', 'test/support/real-yarn.ts'];
-  for (const rel of candidates) {
-    const file = join(REPO, rel);
-    if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Partial<RealYarnModule>;
-    if (typeof mod.startRealYarn === 'function' && typeof mod.javaAvailable === 'function') return mod as RealYarnModule;
-  }
-  throw new Error(`no real-YARN launcher found (looked for ${candidates.join(', ')})`);
-}
-
 export async function startRealYarnCluster(region: string, scratch: string, children: Children, log: (line: string) => void): Promise<Cluster> {
-  const mod = await realYarnModule();
-  if (!mod.javaAvailable()) throw new Error('--real-yarn needs Java 17 and Maven (or the Hadoop jars cached)');
-  const yarn = await mod.startRealYarn({ scratchDir: join(scratch, 'real-yarn'), log });
-  children.onStop(() => yarn.stop());
+  if (!javaAvailable()) throw new Error('--real-yarn needs Java 17 and Maven (or the Hadoop jars cached)');
+  const yarn = await startLocalYarn({ scratchDir: join(scratch, 'real-yarn'), log });
+  // A stop that hangs must not keep the JVMs (or their containers) alive: kill() is the backstop.
+  children.onStop(async () => {
+    const forced = setTimeout(() => yarn.kill(), 60_000);
+    try {
+      await yarn.stop();
+    } finally {
+      clearTimeout(forced);
+    }
+  });
   return {
     region, rmUrl: yarn.rmUrl, kind: 'real-yarn',
     yarnFields: {

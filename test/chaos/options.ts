@@ -30,6 +30,8 @@ export interface ChaosOptions {
   /** Keep the scratch folder (logs, Redis AOF, region files) instead of removing it. */
   keep: boolean;
   verbose: boolean;
+  /** Plant one defect of each kind after the run: the report must count each once (and exit 1). */
+  selfCheck: boolean;
 }
 
 const HELP = `npm run chaos -- [options]
@@ -45,7 +47,9 @@ const HELP = `npm run chaos -- [options]
   --settle-s S        then wait this long at most for orphan applications to go (default 45)
   --report-json FILE  also write the report as JSON
   --keep              keep the scratch folder (logs, AOF, region files)
-  --verbose           progress lines for every fault`;
+  --verbose           progress lines for every fault
+  --self-check        after the run, plant one lost job, one duplicate/orphan app and one extra
+                      terminal event: the report must count each once and exit 1 (tests the harness)`;
 
 function num(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -65,7 +69,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       'cancel-fraction': { type: 'string' }, 'timeout-fraction': { type: 'string' },
       'drain-s': { type: 'string' }, 'settle-s': { type: 'string' },
       'report-json': { type: 'string' }, keep: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false }, 'self-check': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -92,5 +96,6 @@ export function parseOptions(argv: string[]): ChaosOptions {
     reportJson: values['report-json'] ?? null,
     keep: values.keep ?? false,
     verbose: values.verbose ?? false,
+    selfCheck: values['self-check'] ?? false,
   };
 }

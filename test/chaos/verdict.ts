@@ -2,7 +2,7 @@
 // (its event sequence in its own stream and in the global one, its applications, the last fault
 // before it was accepted or ended).
 
-import { appsByJob, ALIVE_APP_STATES, chainBreak, recoveries, sequence, TERMINAL, type AcceptedJob, type JobEvent } from './audit.ts';
+import { appsByJob, ALIVE_APP_STATES, chainBreak, recoveries, sequence, timedSequence, TERMINAL, type AcceptedJob, type JobEvent } from './audit.ts';
 import type { CallRecord } from './api-client.ts';
 import type { RmApp } from './clusters.ts';
 import type { Fault } from './faults.ts';
@@ -37,11 +37,20 @@ const count = (items: string[]): Record<string, number> => {
   return out;
 };
 
-/** The last fault that began before t (what a bad job most likely met). */
-function faultBefore(faults: Fault[], t: number): string {
-  const f = [...faults].filter((x) => x.downAt <= t).sort((a, b) => b.downAt - a.downAt)[0];
-  if (!f) return 'no fault before it';
+/** The last fault in the region that began before t (what a bad job most likely met). */
+function faultBefore(faults: Fault[], region: string, t: number): string {
+  const f = [...faults].filter((x) => x.downAt <= t && x.regions.includes(region)).sort((a, b) => b.downAt - a.downAt)[0];
+  if (!f) return `before any fault in ${region}`;
   return `${((t - f.downAt) / 1000).toFixed(1)} s after ${f.kind} of ${f.regions.join(',')} (${f.detail})`;
+}
+
+/** The faults that hit the job's region while it lived, in seconds after its first event. */
+function faultsDuring(faults: Fault[], region: string, events: JobEvent[]): string {
+  if (events.length === 0) return '';
+  const t0 = Date.parse(events[0]!.at);
+  const t1 = Date.parse(events.at(-1)!.at);
+  const hit = faults.filter((f) => f.regions.includes(region) && f.downAt <= t1 + 1000 && f.upAt >= t0 - 5000);
+  return hit.length ? `; faults in ${region} around it: ${hit.map((f) => `${f.kind} at ${((f.downAt - t0) / 1000).toFixed(1)}${f.upAt > f.downAt ? `–${((f.upAt - t0) / 1000).toFixed(1)}` : ''}`).join(', ')}` : `; no fault in ${region} while it lived`;
 }
 
 export function verdict(c: Collected): ChaosReport {
@@ -64,17 +73,17 @@ export function verdict(c: Collected): ChaosReport {
     const perJob = c.perJob.get(a.id) ?? [];
     const global = c.global.get(a.id) ?? [];
     const apps = byJob.get(a.id) ?? [];
-    const evidence = `state ${state}${job?.error ? ` (${job.error.code})` : ''}; own stream ${sequence(perJob)}; global ${sequence(global)}; apps: ${appLine(apps)}`;
+    const evidence = `state ${state}${job?.error ? ` (${job.error.code})` : ''}; own stream ${timedSequence(perJob)}; global ${sequence(global)}; apps: ${appLine(apps)}${faultsDuring(c.faults, a.plan.region, perJob)}`;
     if (a.cancel) cancels.push(a.cancel.status ? String(a.cancel.status) : `no answer (${a.cancel.error})`);
     if (!TERMINAL.has(state)) {
       lost += 1;
-      add('lost', a.id, `${evidence}; accepted ${faultBefore(c.faults, a.acceptedAt)}`);
+      add('lost', a.id, `${evidence}; accepted ${faultBefore(c.faults, a.plan.region, a.acceptedAt)}`);
       continue;
     }
     terminal.push(state);
     if (apps.length > 1) {
       dup += 1;
-      add('duplicate applications', a.id, `${apps.length} applications: ${appLine(apps)}; record says ${job.application?.id ?? 'none'}; own stream ${sequence(perJob)}; accepted ${faultBefore(c.faults, a.acceptedAt)}`);
+      add('duplicate applications', a.id, `${apps.length} applications: ${appLine(apps)}; record says ${job.application?.id ?? 'none'}; own stream ${sequence(perJob)}; accepted ${faultBefore(c.faults, a.plan.region, a.acceptedAt)}`);
     }
     if (apps.length === 0) noApp += 1;
     const termOwn = perJob.filter((e) => TERMINAL.has(e.to)).length;
@@ -82,7 +91,7 @@ export function verdict(c: Collected): ChaosReport {
     if (termOwn !== 1 || termGlobal !== 1) {
       wrongTerm += 1;
       const lastTerminal = [...perJob, ...global].find((e) => TERMINAL.has(e.to));
-      add('wrong terminal-event count', a.id, `${termOwn} in its own stream, ${termGlobal} in the global one; ${evidence}; ${lastTerminal ? `ended ${faultBefore(c.faults, Date.parse(lastTerminal.at))}` : ''}`);
+      add('wrong terminal-event count', a.id, `${termOwn} in its own stream, ${termGlobal} in the global one; ${evidence}; ${lastTerminal ? `ended ${faultBefore(c.faults, a.plan.region, Date.parse(lastTerminal.at))}` : ''}`);
     }
     const br = chainBreak(perJob);
     if (br) {
@@ -98,10 +107,10 @@ export function verdict(c: Collected): ChaosReport {
       // long a cancel took to reach YARN.
       const delay = end ? `${((Date.parse(end.at) - a.cancel.at) / 1000).toFixed(1)} s after the cancel` : '';
       outcomes.push(`cancelled→${state}`);
-      add('cancels that did not end KILLED', a.id, `ended ${state} ${delay} (script: sleep ${a.plan.sleepS}); own stream ${sequence(perJob)}; cancel ${faultBefore(c.faults, a.cancel.at)}`);
+      add('cancels that did not end KILLED', a.id, `ended ${state} ${delay} (script: sleep ${a.plan.sleepS}); own stream ${timedSequence(perJob)}${faultsDuring(c.faults, a.plan.region, perJob)}`);
     } else if (state !== expected && !(a.cancel?.status === 200)) {
       outcomes.push(`${expected}→${state}${job.error?.code ? `(${job.error.code})` : ''}`);
-      add('unexpected outcomes', a.id, `expected ${expected}, ${evidence}; ${job.error?.message ? `error: ${String(job.error.message).slice(0, 160)}` : ''}`);
+      add('unexpected outcomes', a.id, `expected ${expected}${a.plan.timeoutS ? ` (timeout ${a.plan.timeoutS} s, sleep ${a.plan.sleepS} s)` : ''}, ${evidence}; ${job.error?.message ? `error: ${String(job.error.message).slice(0, 160)}` : ''}`);
     }
     const recordApp = job.application?.id ? apps.find((x) => x.id === job.application.id) : undefined;
     if (recordApp && ['SUCCEEDED', 'FAILED'].includes(state) && recordApp.finalStatus !== state && recordApp.finalStatus !== 'UNDEFINED') {
