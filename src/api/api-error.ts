@@ -18,6 +18,10 @@ export const API_ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
   NOT_READY: { status: 503, message: 'not ready' },
+  // Redis (the job store) did not answer: nothing was recorded; retry after Retry-After seconds.
+  STORE_UNAVAILABLE: { status: 503, message: 'the job store (Redis) is unavailable; nothing was recorded, retry later' },
+  INVALID_LAST_EVENT_ID: { status: 400, message: 'Last-Event-ID is not an event id of this stream' },
+  TOO_MANY_STREAMS: { status: 429, message: 'too many open event streams; retry later' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 

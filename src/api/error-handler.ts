@@ -2,7 +2,11 @@
 // large, bad JSON, wrong content type) get stable codes too, so clients never see Fastify's codes.
 
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isStoreUnavailable } from '../redis/index.ts';
 import { ApiError } from './api-error.ts';
+
+/** What a 503 STORE_UNAVAILABLE asks the caller to wait: Redis reconnects within about a second. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 const FASTIFY_CODES: Record<string, () => ApiError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => new ApiError('BODY_TOO_LARGE'),
@@ -17,7 +21,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof ApiError) apiError = err;
     else if (err.code && FASTIFY_CODES[err.code]) apiError = FASTIFY_CODES[err.code]!();
     else if (err instanceof SyntaxError || (err as FastifyError).statusCode === 400) apiError = new ApiError('INVALID_JSON', err.message);
-    else {
+    else if (isStoreUnavailable(err)) {
+      // One line, no stack: an outage is logged once by the connection watcher, not per request.
+      request.log.warn({ route: request.routeOptions.url, reason: err.message }, 'store unavailable: answered 503');
+      apiError = new ApiError('STORE_UNAVAILABLE');
+      void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    } else {
       request.log.error({ err }, 'unhandled error');
       apiError = new ApiError('INTERNAL');
     }

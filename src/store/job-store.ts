@@ -91,9 +91,13 @@ export class JobStore {
     if (first.created || !input.idempotency) return first;
     // A key whose job is gone (retention deleted it) must not answer for it: forget it, once.
     if (await this.redis.exists(this.keys.job(first.existingJobId))) return first;
-    const key = this.keys.idempotency(input.principal, input.idempotency.key);
-    await this.redis.eval(FORGET_IDEMPOTENCY_KEY, 1, key, `${first.existingJobId} ${first.bodyHash}`);
+    await this.forgetIdempotencyKey(input.principal, input.idempotency.key, first.existingJobId, first.bodyHash);
     return this.tryCreate(input);
+  }
+
+  /** Forgets a key while it still names `jobId` with `bodyHash` (compare-and-delete). */
+  async forgetIdempotencyKey(principal: string, key: string, jobId: string, bodyHash: string): Promise<void> {
+    await this.redis.eval(FORGET_IDEMPOTENCY_KEY, 1, this.keys.idempotency(principal, key), `${jobId} ${bodyHash}`);
   }
 
   private async tryCreate(input: NewJob): Promise<CreateResult> {
@@ -229,6 +233,10 @@ export class JobStore {
   /** Jobs recorded before `cutoffMs` that no worker has taken yet. */
   async pendingBefore(region: string, cutoffMs: number, limit = 100): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.pending(region), '-inf', cutoffMs, 'LIMIT', 0, limit);
+  }
+
+  async forgetPending(region: string, jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys.pending(region), jobId);
   }
 
   /** A submit that gave up after YARN may have accepted it: reconciliation decides the job's end. */

@@ -22,8 +22,8 @@ export interface Keys {
   pending(region: string): string;
   /** Jobs whose submit gave up after YARN may have accepted it: reconciliation decides their end. */
   reconcile(region: string): string;
-  /** One sweeper per region at a time. */
-  sweeperLease(region: string): string;
+  /** One housekeeper (reconciliation, retention) per region at a time. */
+  housekeeperLease(region: string): string;
 }
 
 export function keysFor(ns: string): Keys {
@@ -43,6 +43,6 @@ export function keysFor(ns: string): Keys {
     finished: (name) => region(name, 'finished'),
     pending: (name) => region(name, 'pending'),
     reconcile: (name) => region(name, 'reconcile'),
-    sweeperLease: (name) => region(name, 'sweeper-lease'),
+    housekeeperLease: (name) => region(name, 'housekeeper-lease'),
   };
 }

@@ -2,7 +2,9 @@
 // workers, the tracker and the log responder, all over one routing (undici dispatcher) built
 // from the region's network block.
 
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { Housekeeper } from '../housekeeping/housekeeper.ts';
+import { isTerminal, jobError } from '../jobs/index.ts';
 import type { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +40,7 @@ export class RegionWorker {
   private readonly connections: Redis[] = [];
   private closing: Promise<void> | null = null;
   tracker: Tracker | null = null;
+  housekeeper: Housekeeper | null = null;
 
   constructor(private readonly opts: RegionWorkerOptions) {}
 
@@ -88,10 +91,8 @@ export class RegionWorker {
     });
     submitWorker.on('failed', (job, err) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      // Retries exhausted: the job ends FAILED, saying which region and step.
-      void store.transition(job.data.jobId, 'FAILED', {
-        error: { code: 'SUBMIT_FAILED', message: `region ${region.name}: submit failed after ${job.attemptsMade} attempts: ${err.message}` },
-      }).catch((e) => log.error({ err: e }, 'could not record failure'));
+      void retriesExhausted(store, region.name, job.data.jobId, job.attemptsMade, err)
+        .catch((e) => log.error({ err: e, jobId: job.data.jobId }, 'could not record the end of submit retries'));
     });
     submitWorker.on('error', (err) => log.error({ err }, 'submit worker error'));
     const controlWorker = new Worker(controlQueueName(region.name), createControlProcessor(ctx), {
@@ -100,12 +101,26 @@ export class RegionWorker {
     controlWorker.on('error', (err) => log.error({ err }, 'control worker error'));
     this.tracker = new Tracker(ctx, redis, (tracking) => health({ tracking }));
     const logs = new LogResponder(ctx, this.connect(), routing.dispatcher);
+    const submitQueue = new Queue(submitQueueName(region.name), { prefix: queuePrefix(ns, region.name), connection: redis });
+    // Its connection's outages are logged by the connection watcher; the queue's own echo is noise.
+    submitQueue.on('error', (err) => log.debug({ err }, 'submit queue (lookups) error'));
+    const now = this.opts.now ?? Date.now;
+    this.housekeeper = new Housekeeper(ctx, redis, {
+      graceMs: config.reconcile.graceSeconds * 1000,
+      pendingGraceMs: PENDING_GRACE_MS,
+      reconcileIntervalMs: config.reconcile.intervalSeconds * 1000,
+      sweepIntervalMs: config.retention.sweepIntervalSeconds * 1000,
+      retentionMs: config.retention.days * 24 * 3600 * 1000,
+      isQueued: async (jobId) => (await submitQueue.getJob(jobId)) !== undefined,
+      now,
+    });
     // Close order: stop taking work, then the background loops, then routing and connections.
     this.closers.unshift(
       () => preflight.close(), () => submitWorker!.close(), () => controlWorker.close(),
-      () => this.tracker!.close(), () => logs.close(),
+      () => this.tracker!.close(), () => this.housekeeper!.close(), () => logs.close(), () => submitQueue.close(),
     );
     this.tracker.start();
+    this.housekeeper.start();
     logs.start();
     await preflight.start();
     log.info({ queues: [submitQueueName(region.name), controlQueueName(region.name)] }, 'region worker started');
@@ -150,6 +165,26 @@ const CLOSE_DEADLINE_MS = 8000;
 const STEP_MS = 5000;
 /** …and while it doesn't: the step can only be waiting for a reconnect. */
 const STEP_MS_REDIS_DOWN = 500;
+
+/** A QUEUED job absent from the queue this long after it was recorded was never enqueued. */
+const PENDING_GRACE_MS = 5 * 60_000;
+
+/**
+ * A job's submit retries ran out. With no application id reserved nothing can have reached YARN:
+ * the job fails here. With one, YARN may have accepted the submit: reconciliation asks YARN and
+ * either adopts the application or fails the job, so no application runs on untracked.
+ */
+async function retriesExhausted(store: JobStore, region: string, jobId: string, attempts: number, err: Error): Promise<void> {
+  const job = await store.get(jobId);
+  if (!job || isTerminal(job.state)) return;
+  if (job.applicationId) {
+    await store.markForReconcile(region, jobId);
+    return;
+  }
+  await store.transition(jobId, 'FAILED', {
+    error: jobError('SUBMIT_FAILED', `region ${region}: submit failed after ${attempts} attempts: ${err.message}`),
+  });
+}
 
 function workerTuning(prefix: string) {
   return {

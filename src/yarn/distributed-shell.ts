@@ -9,6 +9,8 @@ export const SLUICE_TAG = 'sluice';
 
 /** The tag that finds a job's application on the RM (exactly-once lookup). YARN lowercases tags. */
 export const jobTag = (jobId: string) => `sluice-job-${jobId}`.toLowerCase();
+/** Which region's Sluice submitted an application (several regions may share one YARN). */
+export const regionTag = (region: string) => `sluice-region-${region}`.toLowerCase();
 /** The application type of a job's own (Distributed Shell) application. */
 export const SLUICE_APP_TYPE = 'SLUICE';
 
@@ -52,7 +54,7 @@ export function buildDistributedShellSubmission(job: DistributedShellJob, am: Di
     queue: job.queue,
     // The DS AM renames the staged script; a second attempt would not find it (YARN.md).
     maxAppAttempts: 1,
-    tags: [SLUICE_TAG, jobTag(job.jobId), `sluice-region-${job.region}`],
+    tags: [SLUICE_TAG, jobTag(job.jobId), regionTag(job.region)],
     amResource: { memoryMb: am.memoryMb, vcores: 1 },
     localResources: { 'AppMaster.jar': am.jar },
     environment: {

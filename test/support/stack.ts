@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import { buildApiDeps } from '../../src/api/api-deps.ts';
+import { buildApiDeps, type ApiDeps } from '../../src/api/api-deps.ts';
+import { connectRedis, waitUntilReady } from '../../src/redis/index.ts';
 import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig, type TokenGrant } from '../../src/config/config.ts';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
 import type { Job } from '../../src/jobs/index.ts';
 import type { RealYarn } from './real-yarn.ts';
 import { createLogger } from '../../src/log.ts';
-import type { JobProducer } from '../../src/queue/job-producer.ts';
 import { loadRegions } from '../../src/regions/index.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -37,6 +37,10 @@ export interface StackOptions {
   startWorkers?: boolean;
   /** Regions served by a real YARN instead of an emulator (rmUrls: all RMs of an HA pair). */
   realYarn?: Record<string, RealYarn & { rmUrls?: string[] }>;
+  /** A Redis of the test's own (e.g. one it kills); default: the suite's. */
+  redisUrl?: string;
+  /** Extra settings (env variables) for the API's config and the workers, e.g. SLUICE_RECONCILE_GRACE_SECONDS. */
+  env?: Record<string, string>;
   /** The region's RM list from its emulator's URL (e.g. a standby or dead RM in front of it). */
   resourceManagers?: (region: string, emulatorUrl: string) => string[];
 }
@@ -52,9 +56,10 @@ export class Stack {
     readonly emulators: Map<string, RmEmulator>,
     readonly regionsDir: string,
     private readonly app: FastifyInstance,
-    private readonly producer: JobProducer,
+    private readonly deps: ApiDeps & { close(): Promise<void> },
     private readonly scratch: string,
-    private readonly tokens: TokenGrant[],
+    /** What the API was configured with and the workers get. */
+    readonly env: Record<string, string>,
   ) {}
 
   static async start(opts: StackOptions = {}): Promise<Stack> {
@@ -88,13 +93,20 @@ export class Stack {
     }
     const ns = `t${randomBytes(4).toString('hex')}`;
     const tokens = opts.tokens ?? [{ token: ADMIN_TOKEN, principal: 'admin', regions: ['*'], admin: true }];
-    const config = loadConfig({ configDir: join(REPO, 'config'), env: stackEnv(ns, regionsDir, tokens) });
+    const url = opts.redisUrl ?? redisUrl();
+    const env = { ...stackEnv(ns, regionsDir, tokens, url), ...opts.env };
+    const config = loadConfig({ configDir: join(REPO, 'config'), env });
     const regions = loadRegions(regionsDir);
-    const redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-    const deps = buildApiDeps({ config, regions, redis, log: createLogger('silent') });
+    // The test's own reads wait out an outage; the API's connection is bounded as in `sluice serve`.
+    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    redis.on('error', () => {}); // a test that stops Redis expects these
+    const log = createLogger('silent');
+    const apiRedis = connectRedis(url, { name: 'api', role: 'request', log });
+    await waitUntilReady(apiRedis, 10_000);
+    const deps = buildApiDeps({ config, regions, redis: apiRedis, log });
     const app = buildApp(deps);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    const stack = new Stack(address, ns, redis, emulators, regionsDir, app, deps.producer, scratch, tokens);
+    const stack = new Stack(address, ns, redis, emulators, regionsDir, app, deps, scratch, env);
     if (opts.startWorkers ?? true) for (const name of names) await stack.startWorker(name);
     return stack;
   }
@@ -103,7 +115,7 @@ export class Stack {
   async startWorker(region: string): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region], {
       cwd: REPO,
-      env: { ...process.env, ...stackEnv(this.ns, this.regionsDir, this.tokens), SLUICE_LOG_LEVEL: process.env.SLUICE_TEST_WORKER_LOG ?? 'info' },
+      env: { ...process.env, ...this.env, SLUICE_LOG_LEVEL: process.env.SLUICE_TEST_WORKER_LOG ?? 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -177,22 +189,23 @@ export class Stack {
 
   async queueCounts(): Promise<Record<string, unknown>> {
     const regions = [...this.emulators.keys()];
-    return Object.fromEntries(await Promise.all(regions.map(async (r) => [r, await this.producer.counts(r)])));
+    return Object.fromEntries(await Promise.all(regions.map(async (r) => [r, await this.deps.producer.counts(r)])));
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.workers.keys()].map((r) => this.stopWorker(r)));
     await this.app.close();
-    await this.producer.close();
+    await this.deps.close();
+    this.deps.redis.disconnect();
     await Promise.allSettled([...this.emulators.values()].map((e) => e.close()));
     this.redis.disconnect();
     rmSync(this.scratch, { recursive: true, force: true });
   }
 }
 
-function stackEnv(ns: string, regionsDir: string, tokens: TokenGrant[]): Record<string, string> {
+function stackEnv(ns: string, regionsDir: string, tokens: TokenGrant[], url: string): Record<string, string> {
   return {
-    NODE_ENV: 'test', SLUICE_REDIS_URL: redisUrl(), SLUICE_NAMESPACE: ns,
+    NODE_ENV: 'test', SLUICE_REDIS_URL: url, SLUICE_NAMESPACE: ns,
     SLUICE_REGIONS_DIR: regionsDir, SLUICE_TOKENS: JSON.stringify(tokens),
     // STS checks sign their calls; moto_server takes any key. Fixed ones keep the SDK's default
     // chain from probing instance metadata.

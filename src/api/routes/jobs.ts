@@ -53,23 +53,31 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const region = regions.get(spec.region)!;
 
     const hash = bodyHash(request.body);
-    const created = await store.create({
+    const newJob = {
       id: `job_${ulid()}`,
       spec,
       principal: principal.name,
       timeoutSeconds: spec.timeoutSeconds ?? region.yarn.defaults.timeoutSeconds,
       idempotency: idempotencyKey ? { key: idempotencyKey, bodyHash: hash } : null,
-    });
+    };
+    let created = await store.create(newJob);
     if (!created.created) {
       if (created.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" was used for job ${created.existingJobId} with a different body`);
       const existing = await store.get(created.existingJobId);
-      if (!existing) throw new ApiError('JOB_NOT_FOUND', `job ${created.existingJobId} of this Idempotency-Key no longer exists`);
-      // A crash between recording and enqueueing would leave it QUEUED forever: enqueue again
-      // (BullMQ keeps one job per id; the worker acknowledges a job it already handled).
-      if (existing.state === 'QUEUED') await producer.enqueueSubmit(existing.region, existing.id);
-      return reply.status(200).send(toJobView(existing));
+      if (existing?.error?.code === 'ENQUEUE_FAILED') {
+        // Its first try was answered 503 and never ran: this retry is the submission.
+        await store.forgetIdempotencyKey(principal.name, idempotencyKey!, existing.id, hash);
+        created = await store.create(newJob);
+      } else {
+        if (!existing) throw new ApiError('JOB_NOT_FOUND', `job ${created.existingJobId} of this Idempotency-Key no longer exists`);
+        // A crash between recording and enqueueing would leave it QUEUED forever: enqueue again
+        // (BullMQ keeps one job per id; the worker acknowledges a job it already handled).
+        if (existing.state === 'QUEUED') await producer.enqueueSubmit(existing.region, existing.id);
+        return reply.status(200).send(toJobView(existing));
+      }
     }
-    await producer.enqueueSubmit(spec.region, created.job.id);
+    if (!created.created) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" is being used by another submission right now`);
+    await enqueueOrFail(deps, created.job);
     request.log.info({ jobId: created.job.id, region: spec.region }, 'job accepted');
     return reply.status(202).header('location', `/v1/jobs/${created.job.id}`).send(toJobView(created.job));
   });
@@ -128,6 +136,22 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const after = (await store.get(job.id))!;
     return reply.status(isTerminal(after.state) ? 200 : 202).send(toJobView(after));
   });
+}
+
+/**
+ * A 202 means the job is queued. If queueing fails (Redis went away after the record was written),
+ * the job is marked so it can never run later — its caller gets the error (503) and may retry with
+ * the same Idempotency-Key. If Redis is gone for that write too, reconciliation marks it later.
+ */
+async function enqueueOrFail(deps: ApiDeps, job: JobRecord): Promise<void> {
+  try {
+    await deps.producer.enqueueSubmit(job.region, job.id);
+  } catch (err) {
+    await deps.store.transition(job.id, 'FAILED', {
+      error: jobError('ENQUEUE_FAILED', `the job was recorded but could not be queued: ${(err as Error).message}`),
+    }, ['QUEUED']).catch(() => {});
+    throw err;
+  }
 }
 
 function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSpec {

@@ -1,0 +1,196 @@
+// Reconciliation: YARN's Sluice-tagged applications against the job records, so nothing runs
+// that no job owns and no job loses its application (issue: "Reconciliation").
+// - An application whose job has ended, or is unknown, is killed once it is older than the grace
+//   period (a job that just ended may still be winding down; a record may be on its way).
+// - A live job whose record lost its application id adopts it; one that lost its tracked entry is
+//   tracked again.
+// - A second Distributed Shell application for one job (a duplicate) is killed.
+// - Other applications carrying a live job's tag (a hadoop-jar job's MapReduce run) are shown on
+//   the job as childApplications.
+// - A job whose submit gave up after YARN may have accepted it (store.markForReconcile) ends here:
+//   adopted if YARN has its application, FAILED SUBMIT_FAILED if YARN never had it.
+// - A job recorded but never queued (the enqueue failed; its caller got a 503) ends FAILED
+//   ENQUEUE_FAILED, so it never shows QUEUED forever.
+
+import { isTerminal, jobError, type JobState } from '../jobs/index.ts';
+import { finishWithApplication } from '../queue/finish-with-application.ts';
+import type { RegionContext } from '../queue/region-context.ts';
+import type { JobRecord } from '../store/index.ts';
+import { jobIdFromTags, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
+import { YarnError } from '../yarn/errors.ts';
+import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
+
+const LIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
+/** States in which a job's application is (or should be) in the region's tracked set. */
+const TRACKED_STATES: JobState[] = ['ACCEPTED', 'RUNNING', 'CANCELLING'];
+
+export interface ReconcileOptions {
+  /** A stray application younger than this is left alone. */
+  graceMs: number;
+  /** A QUEUED job not in the queue after this long was never enqueued. */
+  pendingGraceMs: number;
+  /** Is the job in the region's submit queue (waiting, delayed, active)? */
+  isQueued(jobId: string): Promise<boolean>;
+  now(): number;
+}
+
+export interface ReconcileReport {
+  killed: string[];
+  adopted: string[];
+  retracked: string[];
+  failed: string[];
+  children: number;
+}
+
+export class Reconciler {
+  constructor(private readonly ctx: RegionContext, private readonly opts: ReconcileOptions) {}
+
+  async pass(signal?: AbortSignal): Promise<ReconcileReport> {
+    const report: ReconcileReport = { killed: [], adopted: [], retracked: [], failed: [], children: 0 };
+    await this.applications(report, signal);
+    await this.givenUp(report, signal);
+    await this.staleTracked();
+    await this.neverQueued(report);
+    return report;
+  }
+
+  /** Every live Sluice-tagged application, by the job its tag names. */
+  private async applications(report: ReconcileReport, signal?: AbortSignal): Promise<void> {
+    const { store, rm, region } = this.ctx;
+    const apps = await rm.listApplications({ tags: [SLUICE_TAG], states: LIVE }, signal);
+    const tracked = await store.trackedApplications(region.name);
+    const children = new Map<string, YarnApplication[]>();
+    for (const app of apps) {
+      const jobId = jobIdFromTags(app.tags);
+      // Another region's (several may share one YARN), or tagged "sluice" by someone else: not ours.
+      if (!jobId || !app.tags.includes(regionTag(region.name))) continue;
+      const job = await store.get(jobId);
+      if (!job || isTerminal(job.state)) {
+        if (await this.killIfOld(app, job ? `job ${jobId} has ended (${job.state})` : `no job ${jobId} is known`)) report.killed.push(app.id);
+        continue;
+      }
+      if (app.applicationType !== SLUICE_APP_TYPE) {
+        children.set(jobId, [...(children.get(jobId) ?? []), app]);
+        continue;
+      }
+      if (job.applicationId && job.applicationId !== app.id) {
+        if (await this.killIfOld(app, `job ${jobId} runs as ${job.applicationId}: a duplicate`)) report.killed.push(app.id);
+        continue;
+      }
+      if (!job.applicationId) {
+        if (await this.adopt(job, app)) report.adopted.push(jobId);
+        continue;
+      }
+      if (TRACKED_STATES.includes(job.state) && !tracked.has(app.id)) {
+        await store.transition(jobId, null, {}, TRACKED_STATES, { track: { applicationId: app.id, submittedAtMs: job.submittedAtMs ?? app.startedTime } });
+        this.ctx.log.warn({ jobId, applicationId: app.id }, 'reconcile: application was not tracked; tracking it again');
+        report.retracked.push(jobId);
+      }
+    }
+    for (const [jobId, apps] of children) report.children += await this.recordChildren(jobId, apps, signal);
+  }
+
+  /** A job whose record lost its application id takes the one YARN has for it. */
+  private async adopt(job: JobRecord, app: YarnApplication): Promise<boolean> {
+    const { store } = this.ctx;
+    const stored = await store.reserveApplicationId(job.id, app.id);
+    if (stored !== app.id) return false;
+    const submittedAtMs = job.submittedAtMs ?? app.startedTime;
+    if (job.state === 'SUBMITTING') {
+      await store.transition(job.id, 'ACCEPTED', {
+        submittedAtMs,
+        application: { id: app.id, state: app.state, finalStatus: app.finalStatus, trackingUrl: app.trackingUrl, diagnostics: app.diagnostics || null },
+      }, ['SUBMITTING'], { track: { applicationId: app.id, submittedAtMs } });
+    } else if (TRACKED_STATES.includes(job.state)) {
+      await store.transition(job.id, null, {}, TRACKED_STATES, { track: { applicationId: app.id, submittedAtMs } });
+    } else {
+      return false;
+    }
+    this.ctx.log.warn({ jobId: job.id, applicationId: app.id, state: job.state }, 'reconcile: adopted the application of a job whose record had lost it');
+    return true;
+  }
+
+  /** Jobs whose submit retries ran out after an application id was reserved. */
+  private async givenUp(report: ReconcileReport, signal?: AbortSignal): Promise<void> {
+    const { store, rm, region } = this.ctx;
+    for (const jobId of await store.toReconcile(region.name)) {
+      const job = await store.get(jobId);
+      if (!job || isTerminal(job.state)) {
+        await store.reconciled(region.name, jobId);
+        continue;
+      }
+      let app: YarnApplication | null = null;
+      if (job.applicationId) {
+        try {
+          app = await rm.getApplication(job.applicationId, signal);
+        } catch (err) {
+          if (!(err instanceof YarnError && err.code === 'APP_NOT_FOUND')) continue; // RM away: next pass
+        }
+      }
+      if (app) {
+        if (!(await finishWithApplication(this.ctx, jobId, app))) await this.adoptReserved(job, app);
+        report.adopted.push(jobId);
+      } else {
+        await store.transition(jobId, 'FAILED', {
+          error: jobError('SUBMIT_FAILED', `region ${region.name}: submit retries ran out and YARN has no application for the job${job.applicationId ? ` (reserved ${job.applicationId})` : ''}`),
+        });
+        report.failed.push(jobId);
+      }
+      await store.reconciled(region.name, jobId);
+    }
+  }
+
+  private async adoptReserved(job: JobRecord, app: YarnApplication): Promise<void> {
+    const submittedAtMs = job.submittedAtMs ?? app.startedTime;
+    const application = { id: app.id, state: app.state, finalStatus: app.finalStatus, trackingUrl: app.trackingUrl, diagnostics: app.diagnostics || null };
+    const track = { track: { applicationId: app.id, submittedAtMs } };
+    if (job.state === 'SUBMITTING') await this.ctx.store.transition(job.id, 'ACCEPTED', { submittedAtMs, application }, ['SUBMITTING'], track);
+    else await this.ctx.store.transition(job.id, null, { application }, TRACKED_STATES, track);
+  }
+
+  /** Tracked entries whose job has ended or is gone (a crash between two writes of old versions). */
+  private async staleTracked(): Promise<void> {
+    const { store, region } = this.ctx;
+    for (const [appId, { jobId }] of await store.trackedApplications(region.name)) {
+      const job = await store.get(jobId);
+      if (!job || isTerminal(job.state)) await store.untrackApplication(region.name, appId);
+    }
+  }
+
+  private async neverQueued(report: ReconcileReport): Promise<void> {
+    const { store, region } = this.ctx;
+    for (const jobId of await store.pendingBefore(region.name, this.opts.now() - this.opts.pendingGraceMs)) {
+      if (await this.opts.isQueued(jobId)) continue;
+      const moved = await store.transition(jobId, 'FAILED', {
+        error: jobError('ENQUEUE_FAILED', `region ${region.name}: the job was recorded but never queued (Redis failed in between); it never ran`),
+      }, ['QUEUED']);
+      if (moved.outcome === 'ok') report.failed.push(jobId);
+      else await store.forgetPending(region.name, jobId);
+    }
+  }
+
+  private async recordChildren(jobId: string, live: YarnApplication[], signal?: AbortSignal): Promise<number> {
+    const job = await this.ctx.store.get(jobId);
+    if (!job) return 0;
+    const known = new Map(job.childApplications.map((c) => [c.id, c]));
+    for (const app of live) known.set(app.id, { id: app.id, state: app.state, finalStatus: app.finalStatus });
+    // Children seen live before and not now have moved on: read their end once.
+    for (const c of known.values()) {
+      if (live.some((a) => a.id === c.id) || !LIVE.includes(c.state as YarnAppState)) continue;
+      const app = await this.ctx.rm.getApplication(c.id, signal).catch(() => null);
+      if (app) known.set(c.id, { id: app.id, state: app.state, finalStatus: app.finalStatus });
+    }
+    const next = [...known.values()].sort((a, b) => a.id.localeCompare(b.id));
+    if (JSON.stringify(next) !== JSON.stringify(job.childApplications)) {
+      await this.ctx.store.transition(jobId, null, { childApplications: next });
+    }
+    return live.length;
+  }
+
+  private async killIfOld(app: YarnApplication, why: string): Promise<boolean> {
+    if (this.opts.now() - app.startedTime < this.opts.graceMs) return false;
+    this.ctx.log.warn({ applicationId: app.id, applicationType: app.applicationType, why }, `reconcile: killing a stray application: ${why}`);
+    await this.ctx.rm.requestKill(app.id, `Sluice reconciliation: ${why}`);
+    return true;
+  }
+}
