@@ -69,6 +69,11 @@ export function errors(...codes: ApiErrorCode[]) {
   return Object.fromEntries([...byStatus].map(([status, list]) => [status, json(list.map((c) => `${c}: ${API_ERRORS[c].message}`).join(' · '), apiErrorBody)]));
 }
 
+/** errors() of an authenticated route that needs Redis (503 STORE_UNAVAILABLE while it is away). */
+export function v1Errors(...codes: ApiErrorCode[]) {
+  return errors('UNAUTHENTICATED', 'STORE_UNAVAILABLE', ...codes);
+}
+
 const OPTIONAL_BODY = 'x-sluice-optional-body';
 
 export function swaggerOptions(publicRoutes: ReadonlySet<string>): SwaggerOptions {

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
+import { z } from 'zod';
+import { jobView } from '../../src/jobs/index.ts';
 import { queuePrefix, submitQueueName } from '../../src/queue/queue-names.ts';
 import { ADMIN_TOKEN, shellJob, Stack, type Response } from '../support/stack.ts';
 
@@ -133,6 +135,23 @@ test('unknown job → 404 JOB_NOT_FOUND; health routes need no token; /openapi.j
   assert.equal(doc.body.openapi, '3.1.0');
   assert.ok(doc.body.components.schemas.JobSpec);
   assert.ok(doc.body.paths['/v1/jobs'].post);
+  assert.ok(doc.body.paths['/v1/jobs/{id}/logs'].get); // test/unit/openapi.test.ts: every route
+});
+
+test('a query that fails its route schema → 400 INVALID_REQUEST with one issue per parameter', async () => {
+  const res = await stack.request('GET', '/v1/jobs?limit=0&state=DONE&colour=blue');
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error.code, 'INVALID_REQUEST');
+  const paths = res.body.error.issues.map((i: { path: unknown[] }) => i.path.join('.')).sort();
+  assert.deepEqual(paths, ['query', 'query.limit', 'query.state']); // the unknown key is named in the message
+  assert.match(res.body.error.issues.find((i: { path: unknown[] }) => i.path.length === 1).message, /colour/);
+});
+
+test('a job answers exactly the documented Job shape: no field stripped, none undocumented', async () => {
+  const submitted = await stack.submit(shellJob('ra', 'true'));
+  const read = await stack.request('GET', `/v1/jobs/${submitted.body.id}`);
+  const list = await stack.request('GET', '/v1/jobs?region=ra&limit=1');
+  for (const job of [submitted.body, read.body, list.body.jobs[0]]) z.strictObject(jobView.shape).parse(job);
 });
 
 test('GET /v1/regions shows rollout, health and queue counts', async () => {

@@ -10,7 +10,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { assertRegion, mayUseRegion, type Principal } from '../auth.ts';
 import { bodyHash, parseIdempotencyKey } from '../idempotency.ts';
-import { errors, jobIdParams, jobSpecBody, json } from '../openapi.ts';
+import { jobIdParams, jobSpecBody, json, v1Errors } from '../openapi.ts';
 import { documentOnly } from '../validation.ts';
 
 const listQuery = z.strictObject({
@@ -42,8 +42,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: {
         202: job('accepted: the job is recorded and queued'),
         200: job('the same Idempotency-Key and body again: the existing job'),
-        ...errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN_REGION',
-          'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        ...v1Errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'FORBIDDEN_REGION', 'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
       },
     },
   }, async (request, reply) => {
@@ -83,7 +82,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   r.get('/v1/jobs/:id', {
-    schema: { summary: 'read a job', params: jobIdParams, response: { 200: job('the job'), ...errors('UNAUTHENTICATED', 'JOB_NOT_FOUND') } },
+    schema: { summary: 'read a job', params: jobIdParams, response: { 200: job('the job'), ...v1Errors('JOB_NOT_FOUND') } },
   }, async (request) => toJobView(await readableJob(deps, request)));
 
   r.get('/v1/jobs', {
@@ -92,7 +91,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       querystring: listQuery,
       response: {
         200: json('a page of jobs; nextCursor fetches the next', z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() })),
-        ...errors('INVALID_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN_REGION'),
+        ...v1Errors('INVALID_REQUEST', 'FORBIDDEN_REGION'),
       },
     },
   }, async (request) => {
@@ -115,7 +114,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: {
         202: job('being cancelled: the job is CANCELLING'),
         200: job('already ended (or ended while queued): the job, unchanged by a late cancel'),
-        ...errors('UNAUTHENTICATED', 'JOB_NOT_FOUND'),
+        ...v1Errors('JOB_NOT_FOUND'),
       },
     },
   }, async (request, reply) => {

@@ -8,6 +8,7 @@ import { LOG_FILES, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { mayUseRegion } from '../auth.ts';
+import { logsSchema } from './stream-schemas.ts';
 
 const query = z.strictObject({
   file: z.enum(LOG_FILES).default('stdout'),
@@ -16,7 +17,7 @@ const query = z.strictObject({
 const FOLLOW_POLL_MS = 1000;
 
 export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/v1/jobs/:id/logs', async (request, reply) => {
+  app.get('/v1/jobs/:id/logs', { schema: logsSchema(query) }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const q = query.safeParse(request.query);
     if (!q.success) throw new ApiError('INVALID_REQUEST', 'invalid query', q.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../api-deps.ts';
 import { getRegionHealth } from '../../store/index.ts';
 import { mayUseRegion } from '../auth.ts';
-import { errors, json } from '../openapi.ts';
+import { json, v1Errors } from '../openapi.ts';
 
 const count = z.number().int();
 const regionView = z.object({
@@ -28,7 +28,7 @@ export function regionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/v1/regions', {
     schema: {
       summary: 'regions: rollout, health with every check, queue counts',
-      response: { 200: json('the regions this token may use', z.object({ regions: z.array(regionView) })), ...errors('UNAUTHENTICATED') },
+      response: { 200: json('the regions this token may use', z.object({ regions: z.array(regionView) })), ...v1Errors() },
     },
   }, async (request) => {
     const visible = [...deps.regions.values()].filter((r) => mayUseRegion(request.principal!, r.name));
