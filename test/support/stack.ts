@@ -111,15 +111,18 @@ export class Stack {
     return stack;
   }
 
-  /** Starts the region's worker process and waits until it serves its queues. */
-  async startWorker(region: string): Promise<void> {
+  /**
+   * Starts a worker process for the region and waits until it serves its queues. `name` tells
+   * several workers of one region apart (a rolling deploy); it is the region by default.
+   */
+  async startWorker(region: string, name = region): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region], {
       cwd: REPO,
       env: { ...process.env, ...this.env, SLUICE_LOG_LEVEL: process.env.SLUICE_TEST_WORKER_LOG ?? 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
-    this.workers.set(region, { child, output });
+    this.workers.set(name, { child, output });
     await new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker ${region} did not start:\n${output.join('')}`)), 20_000);
       const onData = (d: Buffer) => {
