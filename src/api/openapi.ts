@@ -98,7 +98,7 @@ export function swaggerOptions(publicRoutes: ReadonlySet<string>): SwaggerOption
 }
 
 // The transform names a schema used in a request `<id>Input`; each component here has one form
-// (its `io`), so those references are renamed to the plain id. A reference to anything not in the
+// (componentForm), so those references are renamed to the plain id. A reference to anything not in the
 // registry is an error, so a broken document fails the tests instead of being served.
 function withComponents(doc: Record<string, any>) {
   const schemas: Record<string, unknown> = {};
