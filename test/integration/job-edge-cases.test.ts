@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readSse } from '../support/sse.ts';
 import { ADMIN_TOKEN, shellJob, Stack } from '../support/stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let stack: Stack;
 before(async () => { stack = await Stack.start({ regions: ['ra', 'rb'] }); });
@@ -51,11 +52,14 @@ test('a 5xx from YARN is retried and the job still succeeds', async () => {
 });
 
 test('GET /v1/events streams every job of a region, and only that region', async () => {
+  // Resume after the newest event so far (Last-Event-ID) rather than wait for the stream to attach:
+  // every event of the jobs submitted next comes after it, however late the server starts reading.
+  const [newest] = await stack.redis.xrevrange(`${stack.ns}:events`, '+', '-', 'COUNT', 1);
   const seen = readSse(`${stack.api}/v1/events?region=ra`, {
     token: ADMIN_TOKEN,
+    lastEventId: newest?.[0] ?? '0-0',
     stop: (e) => e.data.region === 'ra' && e.data.to === 'SUCCEEDED',
   });
-  await new Promise((r) => setTimeout(r, 300)); // let the stream attach before the jobs start
   const b = await stack.submit(shellJob('rb', 'true'));
   const a = await stack.submit(shellJob('ra', 'true'));
   const events = await seen;
@@ -70,10 +74,7 @@ test('a region whose ResourceManager fails shows degraded, keeps its jobs, and r
   await stack.waitForState(res.body.id, 'RUNNING');
   emu.injectFailure({ method: 'GET', pathPrefix: '/ws/v1/cluster', status: 500, times: 10_000, body: 'down' });
   const health = async () => (await stack.request('GET', '/v1/regions')).body.regions.find((r: { name: string }) => r.name === 'ra').health;
-  const deadline = Date.now() + 10_000;
-  while ((await health()).status !== 'degraded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const degraded = await health();
-  assert.equal(degraded.status, 'degraded');
+  const degraded = await waitFor(async () => { const h = await health(); return h.status === 'degraded' && h; }, { what: 'region ra degraded', timeoutMs: 10_000 });
   assert.equal(degraded.tracking.ok, false);
   assert.match(degraded.tracking.message, /region ra/);
   assert.equal((await stack.request('GET', `/v1/jobs/${res.body.id}`)).body.state, 'RUNNING');

@@ -8,8 +8,10 @@ import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/dev/local-redis.ts';
 import { MOTO_ACCOUNT, startMoto, type Moto } from '../support/moto.ts';
+import { waitForPreflightRounds } from '../support/preflight-rounds.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 import { startTinyproxy, type Tinyproxy } from '../support/tinyproxy.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let stack: Stack;
 let moto: Moto;
@@ -50,13 +52,7 @@ after(async () => {
 });
 
 const regionView = async (name: string) => (await stack.request('GET', '/v1/regions')).body.regions.find((r: { name: string }) => r.name === name);
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) => waitFor(check, { what, intervalMs: 200 });
 
 test("rb's ResourceManager and STS calls go through rb's proxy; ra's do not", async () => {
   const b = await stack.submit(shellJob('rb', 'echo via proxy', { requires: ['sts'] }));
@@ -118,9 +114,17 @@ test('a failing critical check pauses intake: jobs stay QUEUED until it passes',
   const check = rb.health.checks.find((c: { name: string }) => c.name === 'kms');
   assert.equal(check.ok, false);
   assert.match(check.code, /CONNECTION_REFUSED|PROXY_ERROR/);
+  const submittedAt = Date.now();
+  const newApps = () => stack.emulators.get('rb')!.requestCount({ method: 'POST', path: '/ws/v1/cluster/apps/new-application' });
+  const appsBefore = newApps();
   const job = await stack.submit(shellJob('rb', 'echo resumed'));
-  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(job.status, 202);
+  // Two whole rounds of rb's worker with kms still failing and the job in its queue: had the
+  // worker taken it, it would have left QUEUED and asked rb's RM for an application id.
+  const kmsRound = await waitForPreflightRounds(stack, 'rb', { check: 'kms', rounds: 2, sinceMs: submittedAt });
+  assert.equal(kmsRound.ok, false);
   assert.equal((await stack.request('GET', `/v1/jobs/${job.body.id}`)).body.state, 'QUEUED');
+  assert.equal(newApps(), appsBefore, 'no application id asked for while intake is paused');
   kms = await listen(kmsPort);
   await stack.waitForState(job.body.id, 'SUCCEEDED', 20_000);
   assert.equal((await regionView('rb')).health.intake, 'open');

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const CLUSTER_TS = 1718000000000;
 const APPS = '/ws/v1/cluster/apps';
@@ -93,14 +94,13 @@ async function submit(scriptText: string, opts: Parameters<typeof submission>[2]
 }
 
 async function waitForApp(id: string, done: (app: any) => boolean, timeoutMs = 5000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let state: unknown;
+  return waitFor(async () => {
     const res = await call('GET', `${APPS}/${id}`);
     assert.equal(res.status, 200, res.text);
-    if (done(res.json.app)) return res.json.app;
-    if (Date.now() > deadline) assert.fail(`app ${id} still ${res.json.app.state}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    state = res.json.app.state;
+    return done(res.json.app) && res.json.app;
+  }, { what: `app ${id} to get there`, timeoutMs, intervalMs: 20, detail: () => `app ${id} still ${state}` });
 }
 
 /**
@@ -108,11 +108,8 @@ async function waitForApp(id: string, done: (app: any) => boolean, timeoutMs = 5
  * FINISHING (AM unregistered, its container not gone yet); …/state and a kill's 200 say FINISHING.
  */
 async function waitForEnd(id: string): Promise<any> {
-  const deadline = Date.now() + 5000;
-  while (!['FINISHED', 'FAILED', 'KILLED'].includes((await call('GET', `${APPS}/${id}/state`)).json.state)) {
-    if (Date.now() > deadline) assert.fail(`app ${id} did not end`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(async () => ['FINISHED', 'FAILED', 'KILLED'].includes((await call('GET', `${APPS}/${id}/state`)).json.state),
+    { what: `app ${id}'s internal state final`, timeoutMs: 5000, intervalMs: 20 });
   return (await call('GET', `${APPS}/${id}`)).json.app;
 }
 
@@ -266,9 +263,11 @@ describe('listing', () => {
 
 describe('kill', () => {
   test('202 while killing, then 200 KILLED; the process group is gone', async () => {
-    const id = await submit('sleep 60 &\nsleep 60\n');
+    const id = await submit('sleep 60 &\necho "child $!"\nsleep 60\n');
     await waitForApp(id, (app) => app.state === 'RUNNING');
-    await new Promise((r) => setTimeout(r, 50)); // let bash start its children
+    // The script says when its background child exists: the kill below must reach it too.
+    const stdout = join(rm.application(id)!.workDir!, 'stdout');
+    await waitFor(() => existsSync(stdout) && /^child \d+$/m.test(readFileSync(stdout, 'utf8')), { what: 'the script to start its background child', timeoutMs: 5000, intervalMs: 20 });
     assert.equal(rm.isProcessAlive(id), true);
 
     const path = `${APPS}/${id}/state?user.name=alice`;
@@ -277,12 +276,10 @@ describe('kill', () => {
     assert.deepEqual(first.json, { state: 'RUNNING' });
     assert.equal(first.headers.location, `${rm.url}${APPS}/${id}/state`);
 
-    let res = first;
-    const deadline = Date.now() + 3000;
-    while (res.status === 202 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      res = await call('PUT', path, { state: 'KILLED' });
-    }
+    const res = await waitFor(async () => {
+      const again = await call('PUT', path, { state: 'KILLED' });
+      return again.status !== 202 && again;
+    }, { what: `the kill of ${id} to answer other than 202`, timeoutMs: 3000, intervalMs: 20 });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { state: 'KILLED' });
 

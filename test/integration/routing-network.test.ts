@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import { request } from 'undici';
 import { caBundle } from '../../src/routing/connector.ts';
 import { buildRouting, RoutingError, toRoutingError, type NetworkConfig, type Routing } from '../../src/routing/index.ts';
 import { closedPort, selfSignedCert, startRecordingServer, type RecordingServer } from '../support/recording-server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const BASE: NetworkConfig = { connectTimeoutMs: 1000, requestTimeoutMs: 800 };
 /** undici checks timeouts above 1 s on a coarse (~0.5 s) clock; allow for it and a busy machine. */
@@ -70,7 +72,7 @@ describe('routing: source address', () => {
   it('TCP leaves from localAddress 127.0.0.2', async () => {
     const before = web.connections.length;
     assert.deepEqual(await tcp(routing({ localAddress: '127.0.0.2' }), '127.0.0.1', web.port), { code: 'OK', local: '127.0.0.2' });
-    await until(() => web.connections.length > before);
+    await waitFor(() => web.connections.length > before, { what: 'the TCP check\'s connection at the server', timeoutMs: 1000, intervalMs: 10 });
     assert.equal(web.connections.at(-1)!.remoteAddress, '127.0.0.2');
   });
 
@@ -87,8 +89,18 @@ describe('routing: egress allow-list', () => {
       assert.equal((await get(r, `${denied.url}/x`)).code, 'EGRESS_DENIED');
       assert.equal((await get(r, `http://other.example:${denied.port}/x`)).code, 'EGRESS_DENIED');
       assert.equal((await tcp(r, '127.0.0.1', denied.port)).code, 'EGRESS_DENIED');
-      await new Promise((resolve) => setTimeout(resolve, 100)); // time for a stray connection to land
-      assert.equal(denied.connections.length, 0);
+      // A sentinel connection from the test: the server accepts connections in the order they were
+      // made, so once the sentinel has landed, any stray connection of the refused calls has too.
+      const sentinel = connect(denied.port, '127.0.0.1');
+      try {
+        const sentinelPort = await new Promise<number>((resolve, reject) => {
+          sentinel.once('connect', () => resolve(sentinel.localPort!)).once('error', reject);
+        });
+        await waitFor(() => denied.connections.some((c) => c.remotePort === sentinelPort), { what: 'the sentinel connection at the server', timeoutMs: 2000, intervalMs: 10 });
+        assert.deepEqual(denied.connections.map((c) => c.remotePort), [sentinelPort], 'a refused call reached the server');
+      } finally {
+        sentinel.destroy();
+      }
     } finally {
       await denied.close();
     }
@@ -193,14 +205,6 @@ describe('routing: close', () => {
     await assert.rejects(request(`${web.url}/after`, { dispatcher: r.dispatcher }), { code: 'UND_ERR_DESTROYED' });
   });
 });
-
-async function until(cond: () => boolean, ms = 1000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /**
  * A loopback port whose listener never accepts and whose backlog is full, so a further SYN gets no

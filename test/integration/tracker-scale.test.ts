@@ -16,6 +16,7 @@ import { Tracker } from '../../src/tracker/tracker.ts';
 import { buildDistributedShellSubmission } from '../../src/yarn/distributed-shell.ts';
 import { ResourceManagerClient } from '../../src/yarn/resource-manager-client.ts';
 import { Stack } from '../support/stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let stack: Stack;
 const dispatcher = new Agent({ connections: 32 });
@@ -64,17 +65,22 @@ test('500 running applications cost the tracker the same RM requests per tick as
 
   const [one] = await runningJobs(1);
   await stack.waitForState(one!, 'ACCEPTED');
-  while ((await store.get(one!))!.state !== 'RUNNING') await tracker.tick();
+  await waitFor(async () => {
+    await tracker.tick();
+    return (await store.get(one!))!.state === 'RUNNING';
+  }, { what: 'the first job RUNNING', timeoutMs: 20_000, intervalMs: 100 });
   const withOne = await requestsPerTick();
 
   const many = await runningJobs(499);
-  // Let every application reach RUNNING, then measure a steady tick.
-  for (let i = 0; i < 100 && emu.requestCount() >= 0; i++) {
+  // Tick until every job is RUNNING (each tick is the tracker's real work: the loop ends on that,
+  // or on the deadline naming the states left), then measure a steady tick.
+  let left: string[] = [];
+  await waitFor(async () => {
     await tracker.tick();
     const states = await Promise.all(many.map((id) => store.get(id).then((j) => j!.state)));
-    if (states.every((s) => s === 'RUNNING')) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    left = [...new Set(states.filter((s) => s !== 'RUNNING'))];
+    return left.length === 0;
+  }, { what: 'all 499 jobs RUNNING', timeoutMs: 60_000, intervalMs: 200, detail: () => `states not RUNNING yet: ${left.join(', ')}` });
   const withFiveHundred = await requestsPerTick();
   const tracked = await store.trackedApplications('ra');
   assert.equal(tracked.size, 500);
