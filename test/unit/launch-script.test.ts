@@ -47,3 +47,21 @@ test('a command (hadoop-jar) is exec-ed with its argv as given, no script writte
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'jar with space.jar|$(x)|');
 });
+
+// Why src/jobs/job-spec.ts refuses some env names: through this launch script they act on the bash
+// that starts the job's script, before its first line (or on the launch script itself).
+test('what the env deny-list guards against: bash acts on these names before the job runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bashenv-'));
+  try {
+    writeFileSync(join(dir, 'rc'), 'echo "sourced before the job"\n');
+    const job = '#!/usr/bin/env bash\necho "job: posix=$(shopt -qo posix && echo on || echo off) ifs=$(printf %q "$IFS")"\n';
+    assert.equal(run(job, [], { BASH_ENV: join(dir, 'rc') }).stdout, "sourced before the job\njob: posix=off ifs=$' \\t\\n'\n");
+    assert.match(run(job, [], { POSIXLY_CORRECT: '1' }).stdout, /posix=on/);
+    assert.match(run(job, [], { IFS: ':' }).stdout, /ifs=\$' \\t\\n'$/m, 'IFS never arrives as sent');
+    const readOnly = run(job, [], { SHELLOPTS: 'xtrace' });
+    assert.notEqual(readOnly.status, 0);
+    assert.match(readOnly.stderr, /SHELLOPTS: readonly variable/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
