@@ -104,6 +104,13 @@ export const hadoopJarJobSpec = z.strictObject({
   kind: z.literal('hadoop-jar'),
   jar: z.string().regex(/^\/[^\0]*\.jar$/, 'must be an absolute path of a .jar on the cluster nodes').max(1024),
   mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512).optional(),
+  /**
+   * Where in `args` Sluice puts `-Dmapreduce.job.tags=…`, the generic option that tags the MapReduce
+   * applications the job starts (so cancel, timeout and reconciliation find and kill them): 0 (the
+   * default) for a Tool main class, 1 for a driver jar whose first argument names the program
+   * (hadoop-mapreduce-examples: `pi …`), null for a program that takes no generic options.
+   */
+  childTagsAt: z.int().min(0).max(1000).nullable().default(0),
 });
 
 export const jobSpec = z.discriminatedUnion('kind', [shellJobSpec, hadoopJarJobSpec]);

@@ -4,16 +4,23 @@
 import type { JobSpec } from '../jobs/index.ts';
 import type { Region } from '../regions/index.ts';
 import { JOB_SCRIPT, renderLaunchScript } from '../staging/index.ts';
+import { jobTag, regionTag, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 
 export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Region, 'yarn'>): string {
   switch (spec.kind) {
     case 'shell':
       return renderLaunchScript({ jobId, script: spec.script, argv: [JOB_SCRIPT, ...spec.args], env: spec.env });
-    case 'hadoop-jar':
+    case 'hadoop-jar': {
+      // The MapReduce applications it starts carry the job's tags, so they can be found and killed.
+      const args = [...spec.args];
+      if (spec.childTagsAt !== null) {
+        args.splice(Math.min(spec.childTagsAt, args.length), 0, `-Dmapreduce.job.tags=${[SLUICE_TAG, jobTag(jobId), regionTag(spec.region)].join(',')}`);
+      }
       return renderLaunchScript({
         jobId,
-        argv: [...region.yarn.hadoopJarCommand, spec.jar, ...(spec.mainClass ? [spec.mainClass] : []), ...spec.args],
+        argv: [...region.yarn.hadoopJarCommand, spec.jar, ...(spec.mainClass ? [spec.mainClass] : []), ...args],
         env: spec.env,
       });
+    }
   }
 }

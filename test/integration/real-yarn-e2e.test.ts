@@ -8,6 +8,7 @@ import { ulid } from 'ulid';
 import { processWithMarkerAlive } from '../support/processes.ts';
 import { javaAvailable, startRealYarn, type RealYarn } from '../support/real-yarn.ts';
 import { shellJob, Stack } from '../support/stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 if (!javaAvailable()) throw new Error('the real-YARN suite needs Java 17 and Maven');
 
@@ -15,7 +16,8 @@ let yarn: RealYarn;
 let stack: Stack;
 before(async () => {
   yarn = await startRealYarn({ requireUserName: true });
-  stack = await Stack.start({ regions: ['ry'], realYarn: { ry: yarn }, trackerIntervalMs: 500 });
+  // Reconciliation every 2 s: it is what records a hadoop-jar job's MapReduce run on the job.
+  stack = await Stack.start({ regions: ['ry'], realYarn: { ry: yarn }, trackerIntervalMs: 500, env: { SLUICE_RECONCILE_INTERVAL_SECONDS: '2' } });
 });
 after(async () => {
   await stack?.close();
@@ -62,13 +64,31 @@ test('timeoutSeconds: KILLED with reason timeout', async () => {
   assert.equal(job.error!.code, 'TIMEOUT');
 });
 
-test('kind hadoop-jar: the MapReduce examples pi runs to SUCCEEDED', { timeout: 240_000 }, async () => {
+test('kind hadoop-jar: the MapReduce examples pi runs to SUCCEEDED, its MapReduce run shown on the job', { timeout: 240_000 }, async () => {
   const res = await stack.submit({
-    region: 'ry', name: 'pi', kind: 'hadoop-jar', jar: yarn.mapreduceExamplesJar, args: ['pi', '2', '10'],
+    region: 'ry', name: 'pi', kind: 'hadoop-jar', jar: yarn.mapreduceExamplesJar, args: ['pi', '2', '10'], childTagsAt: 1,
     resources: { memoryMb: 512 },
   });
   assert.equal(res.status, 202, JSON.stringify(res.body));
   const job = await stack.waitForState(res.body.id, 'SUCCEEDED', 200_000);
   const out = await stack.request('GET', `/v1/jobs/${job.id}/logs`);
   assert.match(out.body, /Estimated value of Pi is 3\.\d+/);
+  // The MR application carries the job's tag: the RM finds it by that tag, apart from the DS app.
+  const tagged = await fetch(`${yarn.rmUrl}/ws/v1/cluster/apps?applicationTags=sluice-job-${job.id.toLowerCase()}&user.name=sluice`).then((r) => r.json()) as { apps: { app?: { id: string; applicationType: string }[] } };
+  const types = (tagged.apps.app ?? []).map((a) => a.applicationType).sort();
+  assert.deepEqual(types, ['MAPREDUCE', 'SLUICE']);
+});
+
+test('cancel of a hadoop-jar job kills its MapReduce run too', { timeout: 240_000 }, async () => {
+  const res = await stack.submit({
+    region: 'ry', name: 'pi-long', kind: 'hadoop-jar', jar: yarn.mapreduceExamplesJar, args: ['pi', '2', '2000000000'], childTagsAt: 1,
+    resources: { memoryMb: 512 },
+  });
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  const running = await stack.waitForJob(res.body.id, (j) => j.childApplications.some((c: { state: string }) => c.state === 'RUNNING'), 150_000);
+  const child = running.childApplications[0]!.id as string;
+  assert.equal((await stack.request('POST', `/v1/jobs/${res.body.id}/cancel`)).status, 202);
+  await stack.waitForState(res.body.id, 'KILLED', 60_000);
+  const state = async () => ((await fetch(`${yarn.rmUrl}/ws/v1/cluster/apps/${child}?user.name=sluice`).then((r) => r.json())) as { app: { state: string } }).app.state;
+  await waitFor(async () => (await state()) === 'KILLED', { what: `the MapReduce application ${child} KILLED`, timeoutMs: 60_000, intervalMs: 500 });
 });

@@ -253,7 +253,7 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
     const jobId = `job_${ulid()}`;
     const launch = launchScriptFor(jobId, {
       kind: 'hadoop-jar', region: 'local', name: 'pi', jar: yarn.mapreduceExamplesJar,
-      args: ['pi', `-Dmapreduce.job.tags=${jobTag(jobId)}-mr`, '2', '10'], env: {}, resources: {}, requires: [], labels: {},
+      args: ['pi', `-Dmapreduce.job.tags=${jobTag(jobId)}-mr`, '2', '10'], childTagsAt: null, env: {}, resources: {}, requires: [], labels: {},
     }, { yarn: { hadoopJarCommand: yarn.hadoopJarCommand } } as never);
     // The `hadoop jar` client JVM (-Xmx256m by the shim) stays well under 256 MB for pi.
     const { applicationId } = await submitShell('', { launch, memoryMb: 256 });
