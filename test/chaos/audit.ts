@@ -122,9 +122,14 @@ export function chainBreak(events: JobEvent[]): string | null {
 
 export interface Recovery {
   fault: Fault;
-  /** From the fault's start to the first worker-written transition in each hit region after it; null: none seen. */
+  /**
+   * From the fault's start to the first worker-written transition in each region it hit, after it
+   * was over (the slowest region). null: no work seen after it, or the region was hit again first
+   * (a recovery cut short by the next fault is not a recovery time).
+   */
   ms: number | null;
   region: string | null;
+  superseded: boolean;
 }
 
 /** For every fault: how long until each region it hit was processing jobs again (the slowest region). */
@@ -137,16 +142,17 @@ export function recoveries(faults: Fault[], events: Array<JobEvent & { region: s
   }
   for (const times of byRegion.values()) times.sort((a, b) => a - b);
   return faults.map((fault) => {
-    let worst: { ms: number | null; region: string | null } = { ms: -1, region: null };
+    // A region hit again before it processed anything (e.g. a worker kill during the Redis outage)
+    // says nothing about this fault: it is left out; the fault is unmeasured if every region was.
+    let worst: Recovery = { fault, ms: null, region: null, superseded: true };
     for (const region of fault.regions) {
       const next = (byRegion.get(region) ?? []).find((t) => t >= fault.upAt);
-      const ms = next === undefined ? null : next - fault.downAt;
-      if (ms === null) {
-        worst = { ms: null, region };
-        break;
-      }
-      if (worst.ms !== null && ms > worst.ms) worst = { ms, region };
+      const nextFault = faults.filter((f) => f !== fault && f.regions.includes(region) && f.downAt > fault.downAt)
+        .reduce((min, f) => Math.min(min, f.downAt), Infinity);
+      if (next === undefined || next > nextFault) continue;
+      const ms = next - fault.downAt;
+      if (worst.ms === null || ms > worst.ms) worst = { fault, ms, region, superseded: false };
     }
-    return { fault, ms: worst.ms, region: worst.region };
+    return worst;
   });
 }

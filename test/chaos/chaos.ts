@@ -204,7 +204,7 @@ async function main(): Promise<number> {
   });
   if (report.ok && !opts.keep) report.scratch = null; // removed below
   for (const e of apiExits) report.examples['worker exits by themselves']!.push({ jobId: 'api', detail: e });
-  console.log(renderReport(report));
+  console.log(renderReport(report, opts.verbose));
   if (opts.reportJson) writeFileSync(opts.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   return report.ok ? 0 : 1;
 }

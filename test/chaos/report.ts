@@ -47,7 +47,10 @@ export interface ChaosReport {
 const fmt = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 const ms = (v: number | null): string => (v === null ? 'n/a' : `${(v / 1000).toFixed(1)} s`);
 
-export function renderReport(r: ChaosReport): string {
+/** What fails the run; its examples are always shown in full (10), the others briefly unless verbose. */
+const FAILING = new Set(['lost', 'duplicate applications', 'orphan applications', 'wrong terminal-event count']);
+
+export function renderReport(r: ChaosReport, verbose = false): string {
   const mark = (n: number): string => (n === 0 ? `${n}` : `${n}  ✗`);
   const lines = [
     `Sluice chaos run — seed ${r.seed}, ${r.yarn}, regions ${r.regions.join(', ')}, ${r.durationS.toFixed(0)} s`,
@@ -62,7 +65,7 @@ export function renderReport(r: ChaosReport): string {
     `  orphan applications alive at the end     ${mark(r.orphanApplications)}`,
     `  jobs without exactly one terminal event  ${mark(r.wrongTerminalEvents)}`,
     '',
-    `  longest recovery: ${ms(r.recovery.longestMs)}  (${Object.entries(r.recovery.byKind).map(([k, v]) => `${k}: ${ms(v.longestMs)} over ${v.count}${v.unmeasured ? `, ${v.unmeasured} unmeasured` : ''}`).join('; ')})`,
+    `  longest recovery: ${ms(r.recovery.longestMs)}  (${Object.entries(r.recovery.byKind).map(([k, v]) => `${k}: ${ms(v.longestMs)} over ${v.count}${v.unmeasured ? `, ${v.unmeasured} cut short by the next fault` : ''}`).join('; ')})`,
   ];
   lines.push(`  worker restart (SIGKILL → serving): median ${ms(r.workerRestartMs.median)}, max ${ms(r.workerRestartMs.max)};`
     + ` cancel (202 → terminal): median ${ms(r.cancelToEndMs.median)}, max ${ms(r.cancelToEndMs.max)}`);
@@ -77,8 +80,9 @@ export function renderReport(r: ChaosReport): string {
   );
   for (const [what, list] of Object.entries(r.examples)) {
     if (list.length === 0) continue;
-    lines.push('', `  ${what} (${list.length > 10 ? `first 10 of ${list.length}` : list.length}):`);
-    for (const e of list.slice(0, 10)) lines.push(`    ${e.jobId}: ${e.detail}`);
+    const shown = FAILING.has(what) || verbose ? 10 : 2;
+    lines.push('', `  ${what} (${list.length > shown ? `first ${shown} of ${list.length}` : list.length}):`);
+    for (const e of list.slice(0, shown)) lines.push(`    ${e.jobId}: ${e.detail}`);
   }
   if (r.forcedStopsAtEnd.length) lines.push('', `  needed SIGKILL after SIGTERM at the end: ${r.forcedStopsAtEnd.join(', ')}`);
   lines.push('', r.ok ? '  PASS' : '  FAIL', ...(r.scratch ? [`  logs: ${r.scratch}`] : []));

@@ -132,6 +132,10 @@ export function verdict(c: Collected): ChaosReport {
   for (const g of c.ghosts) {
     add('ghost jobs', g.id, `recorded as ${g.state} but the client was never told it was accepted (plan ${g.labels?.plan}); apps: ${appLine(byJob.get(g.id) ?? [])}`);
   }
+  examples['slowest cancels'] = c.accepted.filter((a) => a.cancel?.status === 202)
+    .map((a) => ({ a, end: (c.perJob.get(a.id) ?? []).find((e) => TERMINAL.has(e.to)) }))
+    .filter((x) => x.end).sort((x, y) => (Date.parse(y.end!.at) - y.a.cancel!.at) - (Date.parse(x.end!.at) - x.a.cancel!.at)).slice(0, 3)
+    .map(({ a, end }) => ({ jobId: a.id, detail: `${((Date.parse(end!.at) - a.cancel!.at) / 1000).toFixed(1)} s from the cancel's 202 to ${end!.to}; own stream ${timedSequence(c.perJob.get(a.id) ?? [])}${faultsDuring(c.faults, a.plan.region, c.perJob.get(a.id) ?? [])}` }));
   const selfExits = c.workerExits.filter((e) => !e.killedByHarness);
   for (const e of selfExits) {
     add('worker exits by themselves', e.region, `${new Date(e.at).toISOString()} code ${e.code} signal ${e.signal}; last lines: ${e.tail.slice(-3).join(' | ').slice(0, 600)}`);
@@ -142,10 +146,14 @@ export function verdict(c: Collected): ChaosReport {
   for (const r of rec) {
     const k = (byKind[r.fault.kind] ??= { longestMs: 0, count: 0, unmeasured: 0 });
     k.count += 1;
-    if (r.ms === null) k.unmeasured += 1;
+    if (r.ms === null) k.unmeasured += 1; // cut short by the next fault in the region, or no work after it
     else k.longestMs = Math.max(k.longestMs ?? 0, r.ms);
   }
   const measured = rec.filter((r) => r.ms !== null).map((r) => r.ms as number);
+  examples['slowest recoveries'] = rec.filter((r) => r.ms !== null).sort((a, b) => (b.ms as number) - (a.ms as number)).slice(0, 3).map((r) => ({
+    jobId: `${r.fault.kind} ${r.fault.regions.join(',')}`,
+    detail: `${((r.ms as number) / 1000).toFixed(1)} s until ${r.region} processed a job again; at +${((r.fault.downAt - c.startedAt) / 1000).toFixed(1)} s (${r.fault.detail})`,
+  }));
 
   // How long a SIGKILLed worker took to serve again: the supervisor's delay plus the process's start.
   const restartMs: number[] = [];
