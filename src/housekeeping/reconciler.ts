@@ -13,14 +13,15 @@
 //   ENQUEUE_FAILED, so it never shows QUEUED forever.
 
 import { isTerminal, jobError, type JobState } from '../jobs/index.ts';
+import { hasLiveChild, LIVE_APP_STATES, refreshChildren, sameChildren } from '../queue/child-applications.ts';
 import { finishWithApplication } from '../queue/finish-with-application.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import type { JobRecord } from '../store/index.ts';
 import { jobIdFromTags, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { YarnError } from '../yarn/errors.ts';
-import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
+import type { YarnApplication } from '../yarn/resource-manager.ts';
 
-const LIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
+const LIVE = [...LIVE_APP_STATES];
 /** States in which a job's application is (or should be) in the region's tracked set. */
 const TRACKED_STATES: JobState[] = ['ACCEPTED', 'RUNNING', 'CANCELLING'];
 
@@ -88,6 +89,12 @@ export class Reconciler {
       }
     }
     for (const [jobId, apps] of children) report.children += await this.recordChildren(jobId, apps, signal);
+    // Children recorded live that YARN no longer lists as live have ended: record how.
+    for (const { jobId } of tracked.values()) {
+      if (children.has(jobId)) continue;
+      const job = await store.get(jobId);
+      if (job && hasLiveChild(job.childApplications)) await this.recordChildren(jobId, [], signal);
+    }
   }
 
   /** A job whose record lost its application id takes the one YARN has for it. */
@@ -171,19 +178,9 @@ export class Reconciler {
 
   private async recordChildren(jobId: string, live: YarnApplication[], signal?: AbortSignal): Promise<number> {
     const job = await this.ctx.store.get(jobId);
-    if (!job) return 0;
-    const known = new Map(job.childApplications.map((c) => [c.id, c]));
-    for (const app of live) known.set(app.id, { id: app.id, state: app.state, finalStatus: app.finalStatus });
-    // Children seen live before and not now have moved on: read their end once.
-    for (const c of known.values()) {
-      if (live.some((a) => a.id === c.id) || !LIVE.includes(c.state as YarnAppState)) continue;
-      const app = await this.ctx.rm.getApplication(c.id, signal).catch(() => null);
-      if (app) known.set(c.id, { id: app.id, state: app.state, finalStatus: app.finalStatus });
-    }
-    const next = [...known.values()].sort((a, b) => a.id.localeCompare(b.id));
-    if (JSON.stringify(next) !== JSON.stringify(job.childApplications)) {
-      await this.ctx.store.transition(jobId, null, { childApplications: next });
-    }
+    if (!job || isTerminal(job.state)) return 0;
+    const next = await refreshChildren(this.ctx, job.childApplications, live, signal);
+    if (!sameChildren(next, job.childApplications)) await this.ctx.store.transition(jobId, null, { childApplications: next });
     return live.length;
   }
 

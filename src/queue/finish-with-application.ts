@@ -4,6 +4,7 @@
 
 import { jobError, mapYarnState, type KillReason } from '../jobs/index.ts';
 import type { YarnApplication } from '../yarn/resource-manager.ts';
+import { hasLiveChild, refreshChildren } from './child-applications.ts';
 import type { RegionContext } from './region-context.ts';
 
 export function applicationView(app: YarnApplication) {
@@ -33,9 +34,11 @@ export async function finishWithApplication(
     // sees the same lifecycle, however short the job.
     await ctx.store.transition(jobId, 'RUNNING', { application: { ...applicationView(app), state: 'RUNNING', finalStatus: 'UNDEFINED' } }, ['SUBMITTING', 'ACCEPTED']);
   }
+  // A terminal record never changes again: what its children did is read now, once.
+  const children = job && hasLiveChild(job.childApplications) ? { childApplications: await refreshChildren(ctx, job.childApplications, []) } : {};
   const patch = mapped.state === 'KILLED'
-    ? { application: applicationView(app), killReason: reason, error: jobError(reason === 'timeout' ? 'TIMEOUT' : 'KILLED', killMessage(reason, job?.timeoutSeconds, app.diagnostics)) }
-    : { application: applicationView(app), ...(error ? { error } : {}) };
+    ? { application: applicationView(app), ...children, killReason: reason, error: jobError(reason === 'timeout' ? 'TIMEOUT' : 'KILLED', killMessage(reason, job?.timeoutSeconds, app.diagnostics)) }
+    : { application: applicationView(app), ...children, ...(error ? { error } : {}) };
   const moved = await ctx.store.transition(jobId, mapped.state, patch);
   // Already ended (or gone) by another path: its tracked entry, if any, is stale.
   if (moved.outcome !== 'ok') await ctx.store.untrackApplication(ctx.region.name, app.id);

@@ -3,14 +3,14 @@
 // no waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later.
 
 import { jobTag } from '../yarn/distributed-shell.ts';
-import type { YarnAppState } from '../yarn/resource-manager.ts';
+import { LIVE_APP_STATES } from './child-applications.ts';
 import type { RegionContext } from './region-context.ts';
 
-const LIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
+
 
 /** Returns the ids it asked the RM to kill. */
 export async function killJobApplications(ctx: RegionContext, jobId: string, diagnostics: string, skip?: string, signal?: AbortSignal): Promise<string[]> {
-  const apps = await ctx.rm.listApplications({ tags: [jobTag(jobId)], states: LIVE }, signal);
+  const apps = await ctx.rm.listApplications({ tags: [jobTag(jobId)], states: [...LIVE_APP_STATES] }, signal);
   const targets = apps.filter((a) => a.id !== skip && a.tags.includes(jobTag(jobId)));
   for (const app of targets) {
     ctx.log.info({ jobId, applicationId: app.id, applicationType: app.applicationType }, 'killing an application that carries the job tag');
