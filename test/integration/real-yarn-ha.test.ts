@@ -10,6 +10,7 @@ import { jobTag } from '../../src/yarn/distributed-shell.ts';
 import { ResourceManagerClient } from '../../src/yarn/resource-manager-client.ts';
 import { javaAvailable, startRealYarnHa, type RealYarnHa } from '../support/real-yarn-ha.ts';
 import type { RealYarn } from '../support/real-yarn.ts';
+import { waitForPreflightRounds } from '../support/preflight-rounds.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 
 if (!javaAvailable()) throw new Error('the real-YARN suite needs Java 17 and Maven');
@@ -67,8 +68,12 @@ test('kill -9 the active RM, make rm2 active: running and new jobs all SUCCEEDED
   await yarn.killRm('rm1', 'SIGKILL');
   // No active RM now: rm2 is STANDBY and answers 307 without Location.
   assert.equal(await yarn.haState('rm2'), 'STANDBY');
+  const submittedAt = Date.now();
   const duringFailover = (await stack.submit(shellJob('ry', 'echo submitted with no active RM'))).body.id as string;
-  await new Promise((r) => setTimeout(r, 2000));
+  // Two whole preflight rounds (2 s apart; the tracker ticks every 0.5 s meanwhile) that found no
+  // active RM: the worker has tried both, and still keeps every state.
+  const rmRound = await waitForPreflightRounds(stack, 'ry', { check: 'yarn-rm', rounds: 2, sinceMs: submittedAt });
+  assert.equal(rmRound.ok, false, `yarn-rm check passed with no active RM: ${JSON.stringify(rmRound)}`);
   for (const id of running) assert.equal((await stack.request('GET', `/v1/jobs/${id}`)).body.state, 'RUNNING', 'state kept while no RM is active');
 
   await yarn.transitionToActive('rm2');

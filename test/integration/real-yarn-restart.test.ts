@@ -8,7 +8,9 @@ import { Agent } from 'undici';
 import { jobTag } from '../../src/yarn/distributed-shell.ts';
 import { ResourceManagerClient } from '../../src/yarn/resource-manager-client.ts';
 import { javaAvailable, startRealYarn, type RealYarn } from '../support/real-yarn.ts';
+import { waitForPreflightRounds } from '../support/preflight-rounds.ts';
 import { shellJob, Stack } from '../support/stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 if (!javaAvailable()) throw new Error('the real-YARN suite needs Java 17 and Maven');
 
@@ -35,11 +37,13 @@ test('kill -9 the RM while jobs run, start it again: every job SUCCEEDED once', 
   for (const id of running) await stack.waitForState(id, 'RUNNING', 120_000);
 
   await yarn.killRm('SIGKILL');
-  const deadline = Date.now() + 20_000;
-  while ((await health()).status !== 'degraded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  assert.equal((await health()).status, 'degraded');
+  await waitFor(async () => (await health()).status === 'degraded', { what: 'region ry degraded after kill -9 of its RM', timeoutMs: 20_000, intervalMs: 250 });
+  const submittedAt = Date.now();
   const duringOutage = (await stack.submit(shellJob('ry', 'echo submitted during the outage'))).body.id as string;
-  await new Promise((r) => setTimeout(r, 3000));
+  // Two whole preflight rounds (2 s apart; the tracker ticks every 0.5 s meanwhile) that found the RM
+  // away: the worker has tried, and still keeps every state.
+  const rmRound = await waitForPreflightRounds(stack, 'ry', { check: 'yarn-rm', rounds: 2, sinceMs: submittedAt });
+  assert.equal(rmRound.ok, false, `yarn-rm check passed with the RM killed: ${JSON.stringify(rmRound)}`);
   for (const id of running) assert.equal((await stack.request('GET', `/v1/jobs/${id}`)).body.state, 'RUNNING', 'state kept while the RM is away');
 
   await yarn.startRm();
