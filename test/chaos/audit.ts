@@ -132,6 +132,8 @@ export interface Recovery {
   superseded: boolean;
 }
 
+const RANK: Record<Fault['kind'], number> = { 'worker-kill': 0, 'rm-restart': 1, 'redis-kill': 2 };
+
 /** For every fault: how long until each region it hit was processing jobs again (the slowest region). */
 export function recoveries(faults: Fault[], events: Array<JobEvent & { region: string }>): Recovery[] {
   const byRegion = new Map<string, number[]>();
@@ -142,12 +144,13 @@ export function recoveries(faults: Fault[], events: Array<JobEvent & { region: s
   }
   for (const times of byRegion.values()) times.sort((a, b) => a - b);
   return faults.map((fault) => {
-    // A region hit again before it processed anything (e.g. a worker kill during the Redis outage)
-    // says nothing about this fault: it is left out; the fault is unmeasured if every region was.
+    // A region hit again before it processed anything says nothing about this fault: it is left
+    // out, and the fault is unmeasured if every region was. Only a fault as big counts as "again":
+    // the worker kills that go on during a Redis or RM outage are part of what it recovers from.
     let worst: Recovery = { fault, ms: null, region: null, superseded: true };
     for (const region of fault.regions) {
       const next = (byRegion.get(region) ?? []).find((t) => t >= fault.upAt);
-      const nextFault = faults.filter((f) => f !== fault && f.regions.includes(region) && f.downAt > fault.downAt)
+      const nextFault = faults.filter((f) => f !== fault && f.regions.includes(region) && f.downAt > fault.downAt && RANK[f.kind] >= RANK[fault.kind])
         .reduce((min, f) => Math.min(min, f.downAt), Infinity);
       if (next === undefined || next > nextFault) continue;
       const ms = next - fault.downAt;

@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   const apiExits: string[] = [];
   const watchApi = (): void => {
     void api.exited.then(async ({ code, signal }) => {
-      if (stopping) return;
+      if (stopping || children.closing) return;
       // An API that dies under chaos is a finding; a deployment would start it again, so do we.
       apiExits.push(`code ${code} signal ${signal}: ${api.tail.slice(-3).join(' | ')}`);
       say(`sluice serve exited by itself (code ${code}, signal ${signal}); starting it again`);

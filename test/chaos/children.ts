@@ -27,7 +27,13 @@ export class Children {
 
   constructor(private readonly logDir: string) {}
 
+  /** True once stopping began (a Ctrl-C reaches the children too: nobody may restart them then). */
+  get closing(): boolean {
+    return this.stopping !== null;
+  }
+
   spawn(name: string, command: string, args: string[], opts: SpawnOptions & { logFile: string; onLine?: (line: string) => void }): Tracked {
+    if (this.closing) throw new Error(`not starting ${name}: stopping`);
     const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = this.logs.get(opts.logFile);
     if (!log) {

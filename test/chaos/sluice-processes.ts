@@ -134,11 +134,11 @@ export class SupervisedWorker {
     });
     this.current = p;
     void p.exited.then(({ code, signal }) => {
-      if (this.stopped) return;
+      if (this.stopped || this.children.closing) return;
       const exit: WorkerExit = { region: this.region, at: Date.now(), code, signal, killedByHarness: this.expectKill, tail: [...p.tail] };
       this.exits.push(exit);
       if (!exit.killedByHarness) this.log(`worker ${this.region} exited by itself (code ${code}, signal ${signal}); starting it again`);
-      setTimeout(() => { if (!this.stopped) this.spawn(); }, this.restartDelayMs());
+      setTimeout(() => { if (!this.stopped && !this.children.closing) this.spawn(); }, this.restartDelayMs());
     });
   }
 }

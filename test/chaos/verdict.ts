@@ -144,7 +144,7 @@ export function verdict(c: Collected): ChaosReport {
   const rec = recoveries(c.faults, c.allGlobal);
   const byKind: ChaosReport['recovery']['byKind'] = {};
   for (const r of rec) {
-    const k = (byKind[r.fault.kind] ??= { longestMs: 0, count: 0, unmeasured: 0 });
+    const k = (byKind[r.fault.kind] ??= { longestMs: null, count: 0, unmeasured: 0 });
     k.count += 1;
     if (r.ms === null) k.unmeasured += 1; // cut short by the next fault in the region, or no work after it
     else k.longestMs = Math.max(k.longestMs ?? 0, r.ms);
