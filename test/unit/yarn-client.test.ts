@@ -268,6 +268,14 @@ describe('ResourceManagerClient: errors', () => {
     }
   });
 
+  it('kill gives up at its deadline when the RM keeps answering 202: KILL_TIMEOUT, retryable', async () => {
+    const { agent, calls } = fakeRms({ [RM1]: () => ({ status: 202, body: { state: 'KILLING' } }) });
+    const err = await rejectsWith(client(agent).kill(APP_ID, 'x', { pollMs: 5, deadlineMs: 60 }), 'KILL_TIMEOUT');
+    assert.match(err.message, new RegExp(`kill ${APP_ID}: still in progress after 60 ms`));
+    assert.ok(calls.length >= 2 && calls.length <= 14, `${calls.length} PUTs within the deadline`);
+    assert.equal(isRetryable(err), true);
+  });
+
   it('an abort signal is honoured: before the call, during it, and between kill polls', async () => {
     const before = fakeRms({ [RM1]: () => ({ status: 200, body: { app: appBody() } }) });
     await rejectsWith(client(before.agent).getApplication(APP_ID, AbortSignal.abort()), 'ABORTED');
@@ -290,9 +298,9 @@ describe('ResourceManagerClient: errors', () => {
     assert.equal(isRetryable(err), true);
   });
 
-  it('isRetryable follows the table: 5xx, unreachable RM or NM, no active RM, timeout', () => {
+  it('isRetryable follows the table: 5xx, unreachable RM or NM, no active RM, timeout, a kill still in progress', () => {
     const retryable = Object.entries(YARN_ERRORS).filter(([, e]) => e.retryable).map(([code]) => code).sort();
-    assert.deepEqual(retryable, ['NM_UNREACHABLE', 'NO_ACTIVE_RM', 'RM_ERROR', 'RM_UNREACHABLE', 'TIMEOUT']);
+    assert.deepEqual(retryable, ['KILL_TIMEOUT', 'NM_UNREACHABLE', 'NO_ACTIVE_RM', 'RM_ERROR', 'RM_UNREACHABLE', 'TIMEOUT']);
     for (const code of Object.keys(YARN_ERRORS) as YarnErrorCode[]) {
       const err = new YarnError(code);
       assert.equal(err.message, YARN_ERRORS[code].message, 'default message');
