@@ -4,8 +4,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/config.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { LogClient } from '../logs/log-client.ts';
 import { JobProducer } from '../queue/job-producer.ts';
+import { connectRedis } from '../redis/index.ts';
 import type { Region } from '../regions/index.ts';
 import { JobStore, jobStoreOptions, keysFor } from '../store/index.ts';
 
@@ -14,21 +16,34 @@ export interface ApiDeps {
   regions: ReadonlyMap<string, Region>;
   store: JobStore;
   producer: JobProducer;
-  /** Shared connection for commands; SSE readers duplicate it (XREAD BLOCK holds a connection). */
+  /** Shared connection for commands (SSE replays too); nothing blocks on it. */
   redis: Redis;
   log: Logger;
   logs: LogClient;
+  /** The process's one reader of live events, for every SSE client. */
+  events: EventHub;
 }
 
 export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap<string, Region>; redis: Redis; log: Logger }): ApiDeps & { close(): Promise<void> } {
   const { config, redis } = input;
   const keys = keysFor(config.redis.namespace);
   const producer = new JobProducer(redis, keys.ns, input.regions.keys());
+  // Two connections of their own, whatever the number of clients: the hub's XREAD BLOCK and the
+  // log replies' subscriber. Both connect on first use.
+  const own = (name: string) => connectRedis(config.redis.url, { name, role: 'background', log: input.log, options: { lazyConnect: true } });
+  const events = new EventHub({ blocking: own('event-hub'), stream: keys.events, log: input.log.child({ module: 'event-hub' }) });
+  const logs = new LogClient({ redis, subscriber: own('log-replies'), ns: keys.ns, log: input.log.child({ module: 'log-client' }) });
   return {
     ...input,
     store: new JobStore(redis, keys, jobStoreOptions(config)),
     producer,
-    logs: new LogClient(redis, keys.ns),
-    close: () => producer.close(),
+    logs,
+    events,
+    // Every step runs even when one fails; none waits on a dead Redis.
+    close: async () => {
+      const results = await Promise.allSettled([events.close(), logs.close(), producer.close()]);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
   };
 }

@@ -1,12 +1,17 @@
 // The worker's side of job logs: takes log requests for its region from Redis, reads the job
-// container's file from the NodeManager through the region's routing, replies.
+// container's file from the NodeManager through the region's routing, replies. A request is
+// checked before anything is done with it (src/logs/log-protocol.ts): the reply goes only to a
+// key this side derives and a channel of the namespace's reply pattern; anything else is logged
+// once and skipped.
 
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import type { RegionContext } from '../queue/region-context.ts';
 import { findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
 import { YarnError } from '../yarn/errors.ts';
-import { LOG_REPLY_TTL_SECONDS, logRequest, logRequestsKey, type LogReply, type LogRequest } from './log-protocol.ts';
+import { LOG_REPLY_TTL_SECONDS, logReplyKey, logRequestsKey, parseLogRequest, type LogReply, type LogRequest } from './log-protocol.ts';
+
+const CLOSE_WAIT_MS = 3000;
 
 export class LogResponder {
   private closed = false;
@@ -24,23 +29,47 @@ export class LogResponder {
           return null;
         });
         if (!popped) continue;
-        const parsed = logRequest.safeParse(JSON.parse(popped[1]));
-        if (!parsed.success || parsed.data.deadline < Date.now()) continue;
-        const reply = await this.answer(parsed.data);
-        await this.redis.multi().rpush(parsed.data.replyTo, JSON.stringify(reply)).expire(parsed.data.replyTo, LOG_REPLY_TTL_SECONDS).exec();
+        // One bad request, or one failed answer, must never stop the loop: later ones still count.
+        await this.handle(popped[1]).catch((err) => this.ctx.log.error({ err }, 'log request failed'));
       }
     })();
   }
 
+  /** Waits for the request in hand, but not for a BLPOP stuck on a dead Redis. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.loop;
+    if (!this.loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop.then(() => true),
+      new Promise<boolean>((r) => { timer = setTimeout(() => r(false), CLOSE_WAIT_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.redis.disconnect();
+  }
+
+  private async handle(raw: string): Promise<void> {
+    const { ctx } = this;
+    const parsed = parseLogRequest(raw, ctx.store.keys.ns);
+    if (!parsed.ok) {
+      ctx.log.warn({ reason: parsed.reason, bytes: raw.length }, 'log request skipped');
+      return;
+    }
+    const req = parsed.request;
+    if (req.deadline < Date.now()) return;
+    const reply = await this.answer(req);
+    const replyKey = logReplyKey(ctx.store.keys.ns, req.requestId);
+    await this.redis.multi()
+      .rpush(replyKey, JSON.stringify(reply)).expire(replyKey, LOG_REPLY_TTL_SECONDS)
+      .publish(req.replyTo, req.requestId)
+      .exec();
   }
 
   private async answer(req: LogRequest): Promise<LogReply> {
     const { ctx } = this;
     const job = await ctx.store.get(req.jobId);
-    if (!job?.applicationId) return { ok: false, code: 'NO_APPLICATION', message: `job ${req.jobId} has no YARN application yet` };
+    // A job of another region is not this worker's to read (its application is on another RM).
+    if (!job?.applicationId || job.region !== ctx.region.name) return { ok: false, code: 'NO_APPLICATION', message: `job ${req.jobId} has no YARN application yet` };
     try {
       const app = await ctx.rm.getApplication(job.applicationId);
       const access = { dispatcher: this.dispatcher, user: ctx.region.yarn.user };

@@ -2,15 +2,47 @@
 
 export interface SseEvent { id: string; event: string; data: any }
 
-export async function readSse(url: string, opts: { token: string; lastEventId?: string; stop?: (e: SseEvent) => boolean; timeoutMs?: number }): Promise<SseEvent[]> {
+export interface SseOptions {
+  token: string;
+  lastEventId?: string;
+  stop?: (e: SseEvent) => boolean;
+  timeoutMs?: number;
+  /** Called once the 200 response has arrived (the server is subscribed for the client by then). */
+  onOpen?: () => void;
+}
+
+export interface SseResult {
+  status: number;
+  headers: Headers;
+  events: SseEvent[];
+  /** The server ended the stream (rather than `stop` or an error status ending the read). */
+  ended: boolean;
+  /** The error body when the status is not 200. */
+  body?: any;
+}
+
+/** The events of a 200 stream; a 204 (nothing more will come) is no events; any other status throws. */
+export async function readSse(url: string, opts: SseOptions): Promise<SseEvent[]> {
+  const res = await readSseResponse(url, opts);
+  if (res.status !== 200 && res.status !== 204) throw new Error(`SSE ${url}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return res.events;
+}
+
+export async function readSseResponse(url: string, opts: SseOptions): Promise<SseResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), opts.timeoutMs ?? 20_000);
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token}` };
-  if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
+  if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
   const events: SseEvent[] = [];
   try {
     const res = await fetch(url, { headers, signal: abort.signal });
-    if (res.status !== 200) throw new Error(`SSE ${url}: HTTP ${res.status} ${await res.text()}`);
+    if (res.status !== 200) {
+      const text = await res.text();
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, headers: res.headers, events, ended: true, body };
+    }
+    opts.onOpen?.();
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -28,10 +60,10 @@ export async function readSse(url: string, opts: { token: string; lastEventId?: 
         if (!fields.data) continue;
         const e = { id: fields.id ?? '', event: fields.event ?? 'message', data: JSON.parse(fields.data) };
         events.push(e);
-        if (opts.stop?.(e)) return events;
+        if (opts.stop?.(e)) return { status: 200, headers: res.headers, events, ended: false };
       }
     }
-    return events;
+    return { status: 200, headers: res.headers, events, ended: true };
   } catch (err) {
     if (abort.signal.aborted) throw new Error(`SSE ${url}: timed out; got ${JSON.stringify(events.map((e) => e.data.to ?? e.event))}`);
     throw err;
