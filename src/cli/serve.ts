@@ -3,18 +3,22 @@
 
 import { buildApiDeps } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
-import { closeRedis, connectRedis, watchQueueErrors } from '../redis/index.ts';
+import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
 import { checkRedisDurability, closeHttp, loadRuntime, type Shutdown } from '../runtime/index.ts';
+
+/** How long `sluice serve` waits for Redis at start before it gives up, naming it. */
+const REDIS_START_TIMEOUT_MS = 10_000;
 
 export async function serve(shutdown: Shutdown): Promise<void> {
   const { config, regions, log } = loadRuntime();
   shutdown.log = log;
-  const redis = connectRedis(config.redis.url, { name: 'api', role: 'background', log });
+  // The request path's connection: bounded, so an outage is a fast 503, never a hang.
+  const redis = connectRedis(config.redis.url, { name: 'api', role: 'request', log });
   shutdown.defer('redis', () => closeRedis(redis));
+  await waitUntilReady(redis, REDIS_START_TIMEOUT_MS);
   await checkRedisDurability(redis, config, log);
   const deps = buildApiDeps({ config, regions, redis, log });
   shutdown.defer('queues', () => deps.close(), { deadlineMs: 2000 });
-  for (const queue of deps.producer.queues()) watchQueueErrors(queue, `queue ${queue.name}`, redis, log);
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app));
   log.info({ address, regions: [...regions.keys()] }, 'sluice API listening');

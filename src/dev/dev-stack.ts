@@ -11,7 +11,7 @@ import { loadConfig } from '../config/config.ts';
 import { startRmEmulator } from '../emulator/index.ts';
 import { javaAvailable, startLocalYarn, type LocalYarn } from '../local-yarn/index.ts';
 import { createLogger } from '../log.ts';
-import { closeRedis, connectRedis, watchQueueErrors } from '../redis/index.ts';
+import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
 import { loadRegions } from '../regions/index.ts';
 import { closeHttp, type Shutdown } from '../runtime/index.ts';
 import { writeRegionsFor } from './dev-regions.ts';
@@ -50,11 +50,11 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
   const regions = loadRegions(config.regions.dir);
 
-  const conn = connectRedis(redis.url, { name: 'dev-api', role: 'background', log });
+  const conn = connectRedis(redis.url, { name: 'dev-api', role: 'request', log });
+  await waitUntilReady(conn, 10_000);
   shutdown.defer('api redis connection', () => closeRedis(conn));
   const deps = buildApiDeps({ config, regions, redis: conn, log });
   shutdown.defer('api queues', () => deps.close(), { deadlineMs: 2000 });
-  for (const queue of deps.producer.queues()) watchQueueErrors(queue, `queue ${queue.name}`, conn, log);
 
   // Workers before the API listens: they then stop after it (no new job reaches a stopping worker).
   await shutdown.launch('workers', (signal) => startWorkers([...regions.keys()], env, signal),
