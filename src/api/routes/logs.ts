@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isTerminal } from '../../jobs/index.ts';
-import { LOG_FILES, type LogReply } from '../../logs/log-protocol.ts';
+import { LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { mayUseRegion } from '../auth.ts';
@@ -17,40 +17,68 @@ const query = z.strictObject({
 const FOLLOW_POLL_MS = 1000;
 
 export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const follows = new Set<AbortController>();
+  // A follow lasts as long as its job: stop them all before app.close() waits for their sockets.
+  app.addHook('preClose', (done) => {
+    for (const f of follows) f.abort();
+    done();
+  });
+
   app.get('/v1/jobs/:id/logs', { schema: logsSchema(query) }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const q = query.safeParse(request.query);
     if (!q.success) throw new ApiError('INVALID_REQUEST', 'invalid query', q.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
     const job = /^job_[0-9A-Z]{26}$/.test(id) ? await deps.store.get(id) : null;
     if (!job || !mayUseRegion(request.principal!, job.region)) throw new ApiError('JOB_NOT_FOUND', `no job ${id}`);
-    const read = async (offset: number) => answer(await deps.logs.read(job.region, id, q.data.file, offset), job.region);
 
     if (!q.data.follow) {
-      const first = await read(0);
+      const first = answer(await deps.logs.read(job.region, id, q.data.file, 0), job.region);
       return reply.type('text/plain; charset=utf-8').send(first.text);
     }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-    let closed = false;
-    request.raw.on('close', () => { closed = true; });
-    let offset = 0;
+    const stop = new AbortController();
+    follows.add(stop);
+    res.on('close', () => stop.abort());
     try {
-      while (!closed) {
-        // Read the state before the log: once terminal, one more read gets everything written.
-        const ended = isTerminal((await deps.store.get(id))!.state);
-        const reply = await deps.logs.read(job.region, id, q.data.file, offset);
-        if (reply?.ok) {
-          if (reply.text) res.write(reply.text);
-          offset = reply.nextOffset;
-        }
-        if (ended) break;
-        await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
-      }
+      await followLog(deps, job.region, id, q.data.file, (text) => res.write(text), stop.signal);
+    } catch (err) {
+      // The status is sent already: end the body; the client sees a short read and may retry.
+      request.log.warn({ err, jobId: id }, 'log follow ended early');
     } finally {
+      follows.delete(stop);
       res.end();
     }
   });
+}
+
+/**
+ * Polls the worker for what follows the offset until the job has ended (one last read then) or
+ * `signal` aborts. Every poll goes over the LogClient's one reply connection.
+ */
+async function followLog(deps: ApiDeps, region: string, id: string, file: LogFile, write: (text: string) => void, signal: AbortSignal): Promise<void> {
+  let offset = 0;
+  while (!signal.aborted) {
+    // Read the state before the log: once terminal, one more read gets everything written.
+    const job = await deps.store.get(id);
+    const ended = !job || isTerminal(job.state);
+    const reply = await deps.logs.read(region, id, file, offset);
+    if (reply?.ok) {
+      if (reply.text && !signal.aborted) write(reply.text);
+      offset = reply.nextOffset;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, FOLLOW_POLL_MS);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done);
+    });
+  }
 }
 
 function answer(reply: LogReply | null, region: string): { text: string; nextOffset: number } {
