@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { JobStore, keysFor } from '../../src/store/index.ts';
+import { applicationsPerJobTag, jobTagOf, recordedStates } from '../support/job-audit.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -45,14 +46,11 @@ test('two workers of one region, one SIGKILLed midway: every job once on YARN, o
     const job = await stack.waitForJob(id, (j) => ['SUCCEEDED', 'FAILED', 'KILLED'].includes(j.state), 60_000);
     assert.equal(job.state, 'SUCCEEDED', `${id}: ${JSON.stringify(job.error)}`);
   }
-  const emu = stack.emulators.get('ra')!;
-  const listed = await fetch(`${emu.url}/ws/v1/cluster/apps?applicationTags=sluice`).then((r) => r.json()) as { apps: { app?: { applicationTags: string }[] } };
-  const perJob = new Map<string, number>();
-  for (const app of listed.apps.app ?? []) for (const t of app.applicationTags.split(',')) if (t.startsWith('sluice-job-')) perJob.set(t, (perJob.get(t) ?? 0) + 1);
-  const doubled = ids.filter((id) => perJob.get(`sluice-job-${id.toLowerCase()}`) !== 1);
+  const perJob = await applicationsPerJobTag(stack.emulators.get('ra')!.url);
+  const doubled = ids.filter((id) => perJob.get(jobTagOf(id)) !== 1);
   assert.deepEqual(doubled, [], 'one application per job');
   for (const id of ids) {
-    const states = (await stack.redis.xrange(keysFor(stack.ns).jobEvents(id), '-', '+')).map(([, f]) => f[f.indexOf('to') + 1]);
+    const states = await recordedStates(stack.redis, stack.ns, id);
     assert.equal(new Set(states).size, states.length, `${id}: each state once: ${states.join(' → ')}`);
     assert.equal(states.at(-1), 'SUCCEEDED', `${id}: ${states.join(' → ')}`);
   }

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/dev/local-redis.ts';
-import { keysFor } from '../../src/store/index.ts';
 import { Children } from '../chaos/children.ts';
 import { ChaosRedis } from '../chaos/redis-server.ts';
+import { applicationsPerJobTag, jobTagOf, recordedStates } from '../support/job-audit.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -96,15 +96,11 @@ test('Redis SIGKILLed for a while under load: bounded answers meanwhile, nothing
     assert.equal(job.state, 'SUCCEEDED', `${id}: ${JSON.stringify(job.error)}`);
   }
   // One application per job, each with exactly one terminal event.
-  const emu = stack.emulators.get('ra')!;
-  const listed = await fetch(`${emu.url}/ws/v1/cluster/apps?applicationTags=sluice`).then((r) => r.json()) as { apps: { app?: { applicationTags: string }[] } };
-  const perJob = new Map<string, number>();
-  for (const app of listed.apps.app ?? []) for (const t of app.applicationTags.split(',')) if (t.startsWith('sluice-job-')) perJob.set(t, (perJob.get(t) ?? 0) + 1);
-  for (const id of accepted) assert.equal(perJob.get(`sluice-job-${id.toLowerCase()}`), 1, `${id}: one application`);
+  const perJob = await applicationsPerJobTag(stack.emulators.get('ra')!.url);
+  for (const id of accepted) assert.equal(perJob.get(jobTagOf(id)), 1, `${id}: one application`);
   assert.equal(perJob.size, accepted.length, 'no application for a submit answered 503');
   for (const id of accepted) {
-    const events = await stack.redis.xrange(keysFor(stack.ns).jobEvents(id), '-', '+');
-    const terminal = events.filter(([, f]) => ['SUCCEEDED', 'FAILED', 'KILLED'].includes(f[f.indexOf('to') + 1]!));
+    const terminal = (await recordedStates(stack.redis, stack.ns, id)).filter((s) => ['SUCCEEDED', 'FAILED', 'KILLED'].includes(s));
     assert.equal(terminal.length, 1, `${id}: one terminal event`);
   }
   // A retry of a refused submit with its key is a new submission that runs once.
