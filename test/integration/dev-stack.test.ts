@@ -5,16 +5,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../../src/dev/local-redis.ts';
+import { processesWithEnv } from '../support/processes.ts';
 import { javaAvailable } from '../support/real-yarn.ts';
 import { REPO } from '../support/stack.ts';
 
 for (const mode of ['default', '--emulator'] as const) {
 test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, { timeout: 180_000 }, async () => {
   const port = await freePort();
+  const marker = randomBytes(6).toString('hex');
   const child = spawn(process.execPath, ['bin/sluice.js', 'dev', '--exit-after-demo', ...(mode === 'default' ? [] : [mode])], {
     cwd: REPO,
-    env: { ...process.env, NODE_ENV: 'development', SLUICE_HTTP_PORT: String(port), SLUICE_DEV_TOKEN: 'dev-token-from-test', SLUICE_REDIS_URL: '' },
+    env: { ...process.env, NODE_ENV: 'development', SLUICE_HTTP_PORT: String(port), SLUICE_DEV_TOKEN: 'dev-token-from-test', SLUICE_REDIS_URL: '', DEV_STACK_TEST_MARKER: marker },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -27,7 +30,8 @@ test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, {
   assert.match(out, /RUNNING → SUCCEEDED/);
   assert.match(out, /logs\):\nhello from .*args: --date \d{4}-\d{2}-\d{2}, TARGET=dev/);
   assert.match(out, mode === 'default' && javaAvailable() ? /YARN: real Hadoop 3\.4\.\d+ ResourceManager/ : /YARN: the ResourceManager emulator/);
-  // Everything it started is gone: the API port is free again.
+  // Everything it started is gone (nothing that inherited its environment is left), the port is free.
+  assert.deepEqual(processesWithEnv(`DEV_STACK_TEST_MARKER=${marker}`), []);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
 });
 }
