@@ -2,12 +2,12 @@
 // ~/.cache/sluice/hadoop-<version> (SLUICE_HADOOP_CACHE overrides the base folder), and shaped like
 // a real one (share/hadoop/* → lib, a bin/hadoop shim) so the classpaths real clusters use work.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { superviseChild } from '../process/index.ts';
 import { lines } from './lines.ts';
 
 /** The pom and conf templates: data files, shared with the YARN tests that document them. */
@@ -78,9 +78,10 @@ export async function ensureHadoopJars(log: (line: string) => void): Promise<{ v
     const temp = join(home, `lib.${process.pid}.${Date.now()}.tmp`);
     const started = Date.now();
     log(`fetching Hadoop ${version} jars with Maven into ${libDir} (first run only, ~90 MB)…`);
-    const mvn = spawn('mvn', [
+    // Supervised: a stop during the download (or our exit) takes Maven down too.
+    const mvn = superviseChild('mvn', [
       '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${temp}`,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { name: 'mvn', stdio: ['ignore', 'pipe', 'pipe'] });
     let downloaded = 0;
     const tail: string[] = [];
     const onLine = (line: string) => {
@@ -91,9 +92,9 @@ export async function ensureHadoopJars(log: (line: string) => void): Promise<{ v
         if (downloaded % 100 === 0) log(`  … ${downloaded} files downloaded (${Math.round((Date.now() - started) / 1000)} s)`);
       }
     };
-    lines(mvn.stdout, onLine);
-    lines(mvn.stderr, onLine);
-    const [code] = (await once(mvn, 'exit')) as [number | null];
+    lines(mvn.child.stdout!, onLine);
+    lines(mvn.child.stderr!, onLine);
+    const code = await mvn.exited;
     if (code !== 0) {
       rmSync(temp, { recursive: true, force: true });
       throw new Error(`mvn dependency:copy-dependencies failed (exit ${code}):\n${tail.join('\n')}`);
