@@ -7,6 +7,7 @@ import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { isTerminal, jobError } from '../jobs/index.ts';
 import type { JobRecord } from '../store/index.ts';
 import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
+import { isStoreUnavailable } from '../redis/index.ts';
 import { isRetryable } from '../yarn/errors.ts';
 import { cancelApplication } from './cancel-application.ts';
 import { launchScriptFor } from './job-launch.ts';
@@ -20,7 +21,8 @@ export function createSubmitProcessor(ctx: RegionContext) {
     try {
       await submit(ctx, { qjob, token }, jobId, log, signal);
     } catch (err) {
-      if (isRetryable(err) || err instanceof DelayedError) throw err;
+      // An RM outage or a Redis blip passes: retry (every step is safe to repeat).
+      if (isRetryable(err) || isStoreUnavailable(err) || err instanceof DelayedError) throw err;
       // A 4xx from YARN or a bad job will not get better by retrying.
       await ctx.store.transition(jobId, 'FAILED', {
         error: jobError('SUBMIT_FAILED', `region ${ctx.region.name}: submit: ${(err as Error).message}`),
