@@ -46,8 +46,16 @@ export class EventHub {
   private run: Run | null = null;
   private closed = false;
   private readonly wake = new AbortController();
+  /** Rejects on close(): every wait on the connection races it, as ioredis may never fail a
+   *  command queued while it reconnects, even after disconnect(). */
+  private readonly closing: Promise<never>;
 
-  constructor(private readonly opts: HubOptions) {}
+  constructor(private readonly opts: HubOptions) {
+    this.closing = new Promise<never>((_, reject) => {
+      this.wake.signal.addEventListener('abort', () => reject(new Error('event hub closed')));
+    });
+    this.closing.catch(() => {});
+  }
 
   get subscribers(): number {
     let n = this.all.size;
@@ -112,7 +120,7 @@ export class EventHub {
     const self: Run = { ready, done: Promise.resolve() };
     self.done = (async () => {
       try {
-        this.cursor = (await lastStreamId(blocking, stream)) ?? '0-0';
+        this.cursor = (await this.untilClosed(lastStreamId(blocking, stream))) ?? '0-0';
         readyResolve();
       } catch (err) {
         if (this.run === self) this.run = null;
@@ -137,7 +145,7 @@ export class EventHub {
 
   private async readOnce(): Promise<void> {
     const { blocking, stream, blockMs = 5000, batch = 100 } = this.opts;
-    const reply = (await blocking.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', stream, this.cursor)) as
+    const reply = (await this.untilClosed(blocking.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', stream, this.cursor))) as
       | [string, [string, string[]][]][]
       | null;
     if (!reply) return;
@@ -152,6 +160,11 @@ export class EventHub {
       }
       this.dispatch(event);
     }
+  }
+
+  private untilClosed<T>(command: Promise<T>): Promise<T> {
+    command.catch(() => {}); // still pending after close: its late failure is expected
+    return Promise.race([command, this.closing]);
   }
 
   private dispatch(event: SluiceEvent): void {
