@@ -1,7 +1,8 @@
 // Closing a connection must not wait on a dead Redis: QUIT is queued until a reconnect that may
 // never come, and a blocking read (BLPOP, XREAD BLOCK) holds its connection until it returns. So:
 // QUIT when the connection is up, for at most graceMs; otherwise, or after that, disconnect(),
-// which drops the socket and fails whatever still waits on it.
+// which drops the socket and stops reconnecting. A command already queued for a reconnect is not
+// failed by it (ioredis keeps it pending): whoever waits on one must bound that wait itself.
 
 import type { Redis } from 'ioredis';
 

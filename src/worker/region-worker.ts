@@ -129,8 +129,9 @@ export class RegionWorker {
   /**
    * Idempotent; runs every step even when one throws or hangs, each for at most STEP_MS (less while
    * Redis is unreachable: such a step would only wait for a reconnect), all within deadlineMs. Then
-   * the connections: QUIT, or disconnect() when Redis is down or QUIT hangs, which also releases a
-   * step still blocked on one (the log responder's BLPOP). Rejects, after all that, if a step failed.
+   * the connections: QUIT, or disconnect() when Redis is down or QUIT hangs. A step still blocked on
+   * a dead connection (the log responder's BLPOP) is abandoned at its deadline, not awaited: ioredis
+   * never fails a command queued for a reconnect, even after disconnect(). Rejects if a step failed.
    */
   close(opts: { deadlineMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
