@@ -22,7 +22,7 @@ import type { SluiceConfig } from '../config/config.ts';
 import { Tracker } from '../tracker/tracker.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
 import { ResourceManagerClient } from '../yarn/resource-manager-client.ts';
-import { closeRedis, connectRedis } from '../redis/index.ts';
+import { closeRedis, connectRedis, watchQueueErrors } from '../redis/index.ts';
 import { withDeadline } from '../runtime/index.ts';
 import { PreflightMonitor } from './preflight-monitor.ts';
 
@@ -84,8 +84,9 @@ export class RegionWorker {
       preflight,
       log,
     };
+    const submitConnection = this.connect();
     submitWorker = new Worker<SubmitJobData>(submitQueueName(region.name), createSubmitProcessor(ctx), {
-      ...workerTuning(queuePrefix(ns, region.name)), connection: this.connect(), concurrency: region.worker.concurrency,
+      ...workerTuning(queuePrefix(ns, region.name)), connection: submitConnection, concurrency: region.worker.concurrency,
       // Intake starts once the critical preflight checks pass (onIntake above).
       autorun: false,
     });
@@ -94,16 +95,16 @@ export class RegionWorker {
       void retriesExhausted(store, region.name, job.data.jobId, job.attemptsMade, err)
         .catch((e) => log.error({ err: e, jobId: job.data.jobId }, 'could not record the end of submit retries'));
     });
-    submitWorker.on('error', (err) => log.error({ err }, 'submit worker error'));
+    watchQueueErrors(submitWorker, 'submit worker', submitConnection, log);
+    const controlConnection = this.connect();
     const controlWorker = new Worker(controlQueueName(region.name), createControlProcessor(ctx), {
-      ...workerTuning(queuePrefix(ns, region.name)), connection: this.connect(), concurrency: 4,
+      ...workerTuning(queuePrefix(ns, region.name)), connection: controlConnection, concurrency: 4,
     });
-    controlWorker.on('error', (err) => log.error({ err }, 'control worker error'));
+    watchQueueErrors(controlWorker, 'control worker', controlConnection, log);
     this.tracker = new Tracker(ctx, redis, (tracking) => health({ tracking }));
     const logs = new LogResponder(ctx, this.connect(), routing.dispatcher);
     const submitQueue = new Queue(submitQueueName(region.name), { prefix: queuePrefix(ns, region.name), connection: redis });
-    // Its connection's outages are logged by the connection watcher; the queue's own echo is noise.
-    submitQueue.on('error', (err) => log.debug({ err }, 'submit queue (lookups) error'));
+    watchQueueErrors(submitQueue, 'submit queue (lookups)', redis, log);
     const now = this.opts.now ?? Date.now;
     this.housekeeper = new Housekeeper(ctx, redis, {
       graceMs: config.reconcile.graceSeconds * 1000,
