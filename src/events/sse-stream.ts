@@ -20,6 +20,18 @@ export interface SseStreamOptions {
 
 export type SseEndReason = 'done' | 'client-gone' | 'slow-client' | 'closing' | 'failed';
 
+// The hub hands the same event object to every client: serialize it once, not once per client.
+const formatted = new WeakMap<SseFrame, string>();
+
+function formatFrame(frame: SseFrame): string {
+  let text = formatted.get(frame);
+  if (text === undefined) {
+    text = `${frame.id ? `id: ${frame.id}\n` : ''}event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`;
+    formatted.set(frame, text);
+  }
+  return text;
+}
+
 export class SseStream {
   private ended = false;
   private readonly heartbeat: NodeJS.Timeout;
@@ -44,7 +56,7 @@ export class SseStream {
 
   /** Writes one event; false once the stream has ended. */
   send(frame: SseFrame): boolean {
-    return this.write(`${frame.id ? `id: ${frame.id}\n` : ''}event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`);
+    return this.write(formatFrame(frame));
   }
 
   /** Resolves when what was written has left the buffer (or the stream ended): replay pacing. */
