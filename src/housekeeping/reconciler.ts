@@ -17,7 +17,7 @@ import { hasLiveChild, LIVE_APP_STATES, refreshChildren, sameChildren } from '..
 import { finishWithApplication } from '../queue/finish-with-application.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import type { JobRecord } from '../store/index.ts';
-import { jobIdFromTags, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
+import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { YarnError } from '../yarn/errors.ts';
 import type { YarnApplication } from '../yarn/resource-manager.ts';
 
@@ -63,8 +63,9 @@ export class Reconciler {
     const children = new Map<string, YarnApplication[]>();
     for (const app of apps) {
       const jobId = jobIdFromTags(app.tags);
-      // Another region's (several may share one YARN), or tagged "sluice" by someone else: not ours.
-      if (!jobId || !app.tags.includes(regionTag(region.name))) continue;
+      // Another region's or deployment's (several may share one YARN), or tagged "sluice" by
+      // someone else: not ours to judge.
+      if (!jobId || !app.tags.includes(regionTag(region.name)) || !app.tags.includes(namespaceTag(store.keys.ns))) continue;
       const job = await store.get(jobId);
       if (!job || isTerminal(job.state)) {
         if (await this.killIfOld(app, job ? `job ${jobId} has ended (${job.state})` : `no job ${jobId} is known`)) report.killed.push(app.id);

@@ -4,9 +4,10 @@
 import type { JobSpec } from '../jobs/index.ts';
 import type { Region } from '../regions/index.ts';
 import { JOB_SCRIPT, renderLaunchScript } from '../staging/index.ts';
-import { jobTag, regionTag, SLUICE_TAG } from '../yarn/distributed-shell.ts';
+import { jobTags } from '../yarn/distributed-shell.ts';
 
-export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Region, 'yarn'>): string {
+/** `namespace`: the deployment's Redis namespace, tagged on what a hadoop-jar job starts. */
+export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Region, 'yarn'>, namespace: string): string {
   switch (spec.kind) {
     case 'shell':
       return renderLaunchScript({ jobId, script: spec.script, argv: [JOB_SCRIPT, ...spec.args], env: spec.env });
@@ -14,7 +15,7 @@ export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Regio
       // The MapReduce applications it starts carry the job's tags, so they can be found and killed.
       const args = [...spec.args];
       if (spec.childTagsAt !== null) {
-        args.splice(Math.min(spec.childTagsAt, args.length), 0, `-Dmapreduce.job.tags=${[SLUICE_TAG, jobTag(jobId), regionTag(spec.region)].join(',')}`);
+        args.splice(Math.min(spec.childTagsAt, args.length), 0, `-Dmapreduce.job.tags=${jobTags(jobId, spec.region, namespace).join(',')}`);
       }
       return renderLaunchScript({
         jobId,

@@ -67,9 +67,9 @@ async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log
   }
 
   const spec = job.spec;
-  const staged = await ctx.staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, spec, region));
+  const staged = await ctx.staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, spec, region, store.keys.ns));
   const submission = buildDistributedShellSubmission({
-    jobId, applicationId, name: spec.name, region: region.name,
+    jobId, applicationId, name: spec.name, region: region.name, namespace: store.keys.ns,
     queue: spec.queue ?? region.yarn.queue,
     memoryMb: spec.resources.memoryMb ?? region.yarn.defaults.memoryMb,
     vcores: spec.resources.vcores ?? region.yarn.defaults.vcores,

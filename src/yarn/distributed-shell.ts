@@ -11,6 +11,13 @@ export const SLUICE_TAG = 'sluice';
 export const jobTag = (jobId: string) => `sluice-job-${jobId}`.toLowerCase();
 /** Which region's Sluice submitted an application (several regions may share one YARN). */
 export const regionTag = (region: string) => `sluice-region-${region}`.toLowerCase();
+/** Which Sluice deployment (its Redis namespace): two deployments may share one YARN and a region name. */
+export const namespaceTag = (ns: string) => `sluice-ns-${ns}`.toLowerCase();
+
+/** Every tag a job's applications carry: its own (DS) application and what it starts. */
+export function jobTags(jobId: string, region: string, ns: string): string[] {
+  return [SLUICE_TAG, jobTag(jobId), regionTag(region), namespaceTag(ns)];
+}
 /** The application type of a job's own (Distributed Shell) application. */
 export const SLUICE_APP_TYPE = 'SLUICE';
 
@@ -25,6 +32,8 @@ export interface DistributedShellJob {
   applicationId: string;
   name: string;
   region: string;
+  /** The deployment's Redis namespace (tagged, so reconciliation never judges another's apps). */
+  namespace: string;
   queue: string;
   memoryMb: number;
   vcores: number;
@@ -54,7 +63,7 @@ export function buildDistributedShellSubmission(job: DistributedShellJob, am: Di
     queue: job.queue,
     // The DS AM renames the staged script; a second attempt would not find it (YARN.md).
     maxAppAttempts: 1,
-    tags: [SLUICE_TAG, jobTag(job.jobId), regionTag(job.region)],
+    tags: jobTags(job.jobId, job.region, job.namespace),
     amResource: { memoryMb: am.memoryMb, vcores: 1 },
     localResources: { 'AppMaster.jar': am.jar },
     environment: {

@@ -49,7 +49,7 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
       const jobId = `job_${ulid()}`;
       const applicationId = opts.appId ?? (await rm.newApplication()).applicationId;
       const staged = await staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script, argv: [JOB_SCRIPT], env: {} }));
-      const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'contract', region: 'contract', queue: 'default', memoryMb: 128, vcores: 1, script: staged }, am);
+      const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'contract', region: 'contract', namespace: 'contract', queue: 'default', memoryMb: 128, vcores: 1, script: staged }, am);
       if (opts.tags) submission.tags.push(...opts.tags);
       await rm.submitApplication(submission);
       return { jobId, applicationId, submission };

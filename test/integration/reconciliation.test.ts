@@ -11,7 +11,7 @@ import { Reconciler, type ReconcileOptions } from '../../src/housekeeping/reconc
 import { parseJobSpec, type JobState } from '../../src/jobs/index.ts';
 import { launchScriptFor } from '../../src/queue/job-launch.ts';
 import { killJobApplications } from '../../src/queue/kill-job-applications.ts';
-import { buildDistributedShellSubmission, jobTag, regionTag, SLUICE_TAG } from '../../src/yarn/distributed-shell.ts';
+import { buildDistributedShellSubmission, jobTags } from '../../src/yarn/distributed-shell.ts';
 import { regionContext, type TestRegionContext } from '../support/region-context.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -43,22 +43,24 @@ async function jobIn(state: JobState, spec: Record<string, unknown> = shellJob('
 }
 
 /** An application on the emulator carrying `jobId`'s tags, as Sluice (or a MapReduce child) would submit it. */
-async function appFor(jobId: string, opts: { type?: string } = {}): Promise<string> {
+async function appFor(jobId: string, opts: { type?: string; ns?: string } = {}): Promise<string> {
   const { applicationId } = await ctx.rm.newApplication();
   const parsed = parseJobSpec(shellJob('ra', 'sleep 30'));
   assert.ok(parsed.ok);
-  const script = await ctx.staging.stage(jobId, `launch-${applicationId}.sh`, launchScriptFor(jobId, parsed.spec, ctx.region));
-  const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'rec', region: 'ra', queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am);
-  await ctx.rm.submitApplication({ ...submission, type: opts.type ?? submission.type, tags: [SLUICE_TAG, jobTag(jobId), regionTag('ra')] });
+  const script = await ctx.staging.stage(jobId, `launch-${applicationId}.sh`, launchScriptFor(jobId, parsed.spec, ctx.region, stack.ns));
+  const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'rec', region: 'ra', namespace: stack.ns, queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am);
+  await ctx.rm.submitApplication({ ...submission, type: opts.type ?? submission.type, tags: jobTags(jobId, 'ra', opts.ns ?? stack.ns) });
   await waitFor(async () => (await ctx.rm.getApplication(applicationId)).state === 'RUNNING', { what: `${applicationId} RUNNING` });
   return applicationId;
 }
 
 const appState = async (id: string) => (await ctx.rm.getApplication(id)).state;
 
-test('an application whose job is unknown or ended is killed, but only after the grace period', async () => {
+test("an application whose job is unknown or ended is killed, but only after the grace period, and never another deployment's", async () => {
   const unknownJob = `job_${ulid()}`;
   const stray = await appFor(unknownJob);
+  const othersJob = `job_${ulid()}`;
+  const others = await appFor(othersJob, { ns: 'another-deployment' });
   const ended = await jobIn('FAILED');
   const late = await appFor(ended);
 
@@ -69,6 +71,8 @@ test('an application whose job is unknown or ended is killed, but only after the
   const report = await reconciler().pass();
   assert.deepEqual(report.killed.sort(), [stray, late].sort());
   await waitFor(async () => (await appState(stray)) === 'KILLED' && (await appState(late)) === 'KILLED', { what: 'both strays KILLED' });
+  assert.equal(await appState(others), 'RUNNING', "another deployment's application is not ours to judge");
+  await ctx.rm.kill(others, 'test done');
 });
 
 test('a job whose record lost its application adopts it: ACCEPTED and tracked', async () => {

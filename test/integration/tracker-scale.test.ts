@@ -45,8 +45,8 @@ test('500 running applications cost the tracker the same RM requests per tick as
         const jobId = `job_${ulid()}`;
         await store.create({ id: jobId, spec: parsed.spec, principal: 'test', timeoutSeconds: 3600, idempotency: null });
         const { applicationId } = await rm.newApplication();
-        const script = await staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, parsed.spec, region));
-        await rm.submitApplication(buildDistributedShellSubmission({ jobId, applicationId, name: 'scale', region: 'ra', queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am));
+        const script = await staging.stage(jobId, 'launch.sh', launchScriptFor(jobId, parsed.spec, region, stack.ns));
+        await rm.submitApplication(buildDistributedShellSubmission({ jobId, applicationId, name: 'scale', region: 'ra', namespace: stack.ns, queue: 'default', memoryMb: 128, vcores: 1, script }, ctx.am));
         await store.transition(jobId, 'PREFLIGHT');
         await store.transition(jobId, 'SUBMITTING');
         await store.transition(jobId, 'ACCEPTED', {}, ['SUBMITTING'], { track: { applicationId, submittedAtMs: Date.now() } });

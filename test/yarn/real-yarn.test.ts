@@ -72,7 +72,7 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
     const content = opts.launch ?? renderLaunchScript({ jobId, script, argv: opts.argv ?? [JOB_SCRIPT], env: { TARGET: 'prod' } });
     const staged = await staging.stage(jobId, 'launch.sh', content);
     const submission = buildDistributedShellSubmission({
-      jobId, applicationId, name: 'real-yarn test', region: 'local', queue: 'default',
+      jobId, applicationId, name: 'real-yarn test', region: 'local', namespace: 'real-yarn-test', queue: 'default',
       memoryMb: opts.memoryMb ?? 128, vcores: 1, script: staged,
     }, am);
     await rm.submitApplication(submission);
@@ -254,7 +254,7 @@ describe('real YARN', { skip: javaAvailable() ? false : 'needs Java 17 and Maven
     const launch = launchScriptFor(jobId, {
       kind: 'hadoop-jar', region: 'local', name: 'pi', jar: yarn.mapreduceExamplesJar,
       args: ['pi', `-Dmapreduce.job.tags=${jobTag(jobId)}-mr`, '2', '10'], childTagsAt: null, env: {}, resources: {}, requires: [], labels: {},
-    }, { yarn: { hadoopJarCommand: yarn.hadoopJarCommand } } as never);
+    }, { yarn: { hadoopJarCommand: yarn.hadoopJarCommand } } as never, 'real-yarn-test');
     // The `hadoop jar` client JVM (-Xmx256m by the shim) stays well under 256 MB for pi.
     const { applicationId } = await submitShell('', { launch, memoryMb: 256 });
     const app = await until(applicationId, ended, 120_000);
