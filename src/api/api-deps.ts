@@ -7,7 +7,7 @@ import type { SluiceConfig } from '../config/config.ts';
 import { EventHub } from '../events/event-hub.ts';
 import { LogClient } from '../logs/log-client.ts';
 import { JobProducer } from '../queue/job-producer.ts';
-import { connectRedis } from '../redis/index.ts';
+import { connectRedis, watchQueueErrors } from '../redis/index.ts';
 import type { Region } from '../regions/index.ts';
 import { JobStore, jobStoreOptions, keysFor } from '../store/index.ts';
 
@@ -28,6 +28,8 @@ export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap
   const { config, redis } = input;
   const keys = keysFor(config.redis.namespace);
   const producer = new JobProducer(redis, keys.ns, input.regions.keys());
+  // BullMQ re-emits each reconnect error of the shared connection: one line per outage instead.
+  for (const queue of producer.queues()) watchQueueErrors(queue, `queue ${queue.name}`, redis, input.log);
   // Two connections of their own, whatever the number of clients: the hub's XREAD BLOCK and the
   // log replies' subscriber. Both connect on first use.
   const own = (name: string) => connectRedis(config.redis.url, { name, role: 'background', log: input.log, options: { lazyConnect: true } });
