@@ -38,6 +38,13 @@ export async function startMoto(port?: number): Promise<Moto> {
     }
     await sleep(100);
   }
+  // moto loads its STS backend on the first STS call (about 0.2 s idle, seconds on a busy machine):
+  // make that call here, so no test's first GetCallerIdentity runs into its own timeout.
+  await fetch(`${url}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0' },
+    body: 'Action=GetCallerIdentity&Version=2011-06-15',
+  }).then((r) => r.text());
   return {
     url,
     close: async () => {
