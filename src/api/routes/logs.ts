@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { StreamSlots } from '../../events/index.ts';
 import { isTerminal } from '../../jobs/index.ts';
 import { LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -18,6 +19,7 @@ const FOLLOW_POLL_MS = 1000;
 
 export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const follows = new Set<AbortController>();
+  const followSlots = new StreamSlots(deps.config.http.maxEventStreams);
   // A follow lasts as long as its job: stop them all before app.close() waits for their sockets.
   app.addHook('preClose', (done) => {
     for (const f of follows) f.abort();
@@ -35,19 +37,34 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const first = answer(await deps.logs.read(job.region, id, q.data.file, 0), job.region);
       return reply.type('text/plain; charset=utf-8').send(first.text);
     }
+    // Follows hold a response open like event streams do: capped the same way.
+    const release = followSlots.take();
+    if (!release) {
+      void reply.header('retry-after', '5');
+      throw new ApiError('TOO_MANY_STREAMS', `this API process follows at most ${followSlots.limit} logs at once; retry later`);
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const stop = new AbortController();
     follows.add(stop);
     res.on('close', () => stop.abort());
+    // Backpressure: a client that reads slowly is not polled for more until it has taken what it got.
+    const write = async (text: string) => {
+      if (res.write(text)) return;
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    };
     try {
-      await followLog(deps, job.region, id, q.data.file, (text) => res.write(text), stop.signal);
+      await followLog(deps, job.region, id, q.data.file, write, stop.signal);
     } catch (err) {
       // The status is sent already: end the body; the client sees a short read and may retry.
       request.log.warn({ err, jobId: id }, 'log follow ended early');
     } finally {
       follows.delete(stop);
+      release();
       res.end();
     }
   });
@@ -57,7 +74,7 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
  * Polls the worker for what follows the offset until the job has ended (one last read then) or
  * `signal` aborts. Every poll goes over the LogClient's one reply connection.
  */
-async function followLog(deps: ApiDeps, region: string, id: string, file: LogFile, write: (text: string) => void, signal: AbortSignal): Promise<void> {
+async function followLog(deps: ApiDeps, region: string, id: string, file: LogFile, write: (text: string) => Promise<void>, signal: AbortSignal): Promise<void> {
   let offset = 0;
   while (!signal.aborted) {
     // Read the state before the log: once terminal, one more read gets everything written.
@@ -65,7 +82,7 @@ async function followLog(deps: ApiDeps, region: string, id: string, file: LogFil
     const ended = !job || isTerminal(job.state);
     const reply = await deps.logs.read(region, id, file, offset);
     if (reply?.ok) {
-      if (reply.text && !signal.aborted) write(reply.text);
+      if (reply.text && !signal.aborted) await write(reply.text);
       offset = reply.nextOffset;
     }
     if (ended) return;

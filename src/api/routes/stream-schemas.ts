@@ -45,7 +45,7 @@ export function logsSchema(query: z.ZodType) {
     querystring: documentOnly(query),
     response: {
       200: text('the file so far; with follow=true, streamed until the job has ended', 'text/plain'),
-      ...v1Errors('INVALID_REQUEST', 'JOB_NOT_FOUND', 'LOGS_NOT_FOUND', 'YARN_ERROR', 'WORKER_UNAVAILABLE'),
+      ...v1Errors('INVALID_REQUEST', 'JOB_NOT_FOUND', 'LOGS_NOT_FOUND', 'YARN_ERROR', 'WORKER_UNAVAILABLE', 'TOO_MANY_STREAMS'),
     },
   };
 }
