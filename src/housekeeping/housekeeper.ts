@@ -4,7 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import type { RegionContext } from '../queue/region-context.ts';
-import { Lease } from '../tracker/lease.ts';
+import { Lease } from '../store/index.ts';
 import { Reconciler, type ReconcileOptions } from './reconciler.ts';
 import { Sweeper } from './sweeper.ts';
 

@@ -13,13 +13,13 @@
 //   ENQUEUE_FAILED, so it never shows QUEUED forever.
 
 import { isTerminal, jobError, type JobState } from '../jobs/index.ts';
-import { hasLiveChild, LIVE_APP_STATES, refreshChildren, sameChildren } from '../queue/child-applications.ts';
+import { hasLiveChild, refreshChildren, sameChildren } from '../queue/child-applications.ts';
 import { finishWithApplication } from '../queue/finish-with-application.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import type { JobRecord } from '../store/index.ts';
 import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { YarnError } from '../yarn/errors.ts';
-import type { YarnApplication } from '../yarn/resource-manager.ts';
+import { LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
 
 const LIVE = [...LIVE_APP_STATES];
 /** States in which a job's application is (or should be) in the region's tracked set. */

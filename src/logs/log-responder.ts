@@ -9,6 +9,7 @@ import type { Dispatcher } from 'undici';
 import type { RegionContext } from '../queue/region-context.ts';
 import { findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
 import { YarnError } from '../yarn/errors.ts';
+import { FINISHED_APP_STATES } from '../yarn/resource-manager.ts';
 import { LOG_REPLY_TTL_SECONDS, logReplyKey, logRequestsKey, parseLogRequest, type LogReply, type LogRequest } from './log-protocol.ts';
 
 const CLOSE_WAIT_MS = 3000;
@@ -79,7 +80,7 @@ export class LogResponder {
       const log = await readContainerLog({ ...access, container, file: req.file, tailBytes: 64 * 1024 * 1024 })
         .catch((err: unknown) => {
           // Not started yet while the app runs: empty so far. After the end: gone.
-          if (err instanceof YarnError && err.code === 'LOG_NOT_FOUND' && !['FINISHED', 'FAILED', 'KILLED'].includes(app.state)) return '';
+          if (err instanceof YarnError && err.code === 'LOG_NOT_FOUND' && !FINISHED_APP_STATES.includes(app.state)) return '';
           throw err;
         });
       const bytes = Buffer.from(log);

@@ -4,12 +4,10 @@
 // job runs and once more when the job ends (a terminal record can't change afterwards).
 
 import type { Job } from '../jobs/index.ts';
-import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
+import { LIVE_APP_STATES, type YarnApplication, type YarnAppState } from '../yarn/resource-manager.ts';
 import type { RegionContext } from './region-context.ts';
 
 export type ChildApplication = Job['childApplications'][number];
-
-export const LIVE_APP_STATES: readonly YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
 
 export function hasLiveChild(children: readonly ChildApplication[]): boolean {
   return children.some((c) => LIVE_APP_STATES.includes(c.state as YarnAppState));

@@ -3,10 +3,8 @@
 // no waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later.
 
 import { jobTag } from '../yarn/distributed-shell.ts';
-import { LIVE_APP_STATES } from './child-applications.ts';
+import { LIVE_APP_STATES } from '../yarn/resource-manager.ts';
 import type { RegionContext } from './region-context.ts';
-
-
 
 /** Returns the ids it asked the RM to kill. */
 export async function killJobApplications(ctx: RegionContext, jobId: string, diagnostics: string, skip?: string, signal?: AbortSignal): Promise<string[]> {

@@ -2,3 +2,4 @@ export * from './keys.ts';
 export * from './job-store.ts';
 export * from './region-health.ts';
 export * from './store-options.ts';
+export * from './lease.ts';

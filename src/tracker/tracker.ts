@@ -9,21 +9,17 @@ import { applicationView, finishWithApplication } from '../queue/finish-with-app
 import { killJobApplications } from '../queue/kill-job-applications.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
-import type { YarnApplication, YarnAppState } from '../yarn/resource-manager.ts';
-import { Lease } from './lease.ts';
+import { Lease } from '../store/index.ts';
+import { FINISHED_APP_STATES, LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
 
-const ACTIVE: YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
-const FINISHED: YarnAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
 /** Slack for clock skew between this host and the RM when asking for recently finished apps. */
 const FINISHED_SLACK_MS = 60_000;
 /** An app missing from both lists this many ticks in a row is looked up on its own. */
 const MISSING_TICKS_BEFORE_LOOKUP = 3;
 const MAX_LOOKUPS_PER_TICK = 5;
 
-
 export class Tracker {
   private readonly lease: Lease;
-  private readonly leaseTtlMs: number;
   private readonly missing = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -37,8 +33,7 @@ export class Tracker {
     private readonly onHealth?: (tracking: { ok: boolean; message: string | null }) => Promise<void>,
   ) {
     const interval = ctx.region.worker.trackerIntervalMs;
-    this.leaseTtlMs = Math.max(3 * interval, 5000);
-    this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), this.leaseTtlMs);
+    this.lease = new Lease(redis, ctx.store.keys.trackerLease(ctx.region.name), Math.max(3 * interval, 5000));
   }
 
   start(): void {
@@ -64,18 +59,10 @@ export class Tracker {
    */
   async tick(): Promise<void> {
     if (!(await this.lease.acquireOrRenew())) return;
-    const held = { ok: true };
-    const renew = setInterval(() => {
-      this.lease.acquireOrRenew().then((ok) => { if (!ok) held.ok = false; }, () => { held.ok = false; });
-    }, Math.floor(this.leaseTtlMs / 3));
-    try {
-      await this.trackOnce(held);
-    } finally {
-      clearInterval(renew);
-    }
+    await this.lease.whileHeld((held) => this.trackOnce(held));
   }
 
-  private async trackOnce(held: { ok: boolean }): Promise<void> {
+  private async trackOnce(held: () => boolean): Promise<void> {
     const { store, rm, region } = this.ctx;
     const tracked = await store.trackedApplications(region.name);
     if (tracked.size === 0) {
@@ -90,8 +77,8 @@ export class Tracker {
     let apps: YarnApplication[];
     try {
       const [active, finished] = await Promise.all([
-        rm.listApplications({ tags: [SLUICE_TAG], states: ACTIVE }),
-        rm.listApplications({ tags: [SLUICE_TAG], states: FINISHED, finishedTimeBegin: oldest - FINISHED_SLACK_MS }),
+        rm.listApplications({ tags: [SLUICE_TAG], states: [...LIVE_APP_STATES] }),
+        rm.listApplications({ tags: [SLUICE_TAG], states: [...FINISHED_APP_STATES], finishedTimeBegin: oldest - FINISHED_SLACK_MS }),
       ]);
       apps = [...active, ...finished];
       await this.setHealth(true, null);
@@ -103,7 +90,7 @@ export class Tracker {
     const byId = new Map(apps.map((a) => [a.id, a]));
     let lookups = 0;
     for (const [appId, { jobId, submittedAtMs }] of tracked) {
-      if (!held.ok || this.closed) {
+      if (!held() || this.closed) {
         this.ctx.log.warn('tracker lease lost during a tick: stopping it');
         return;
       }

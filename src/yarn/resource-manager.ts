@@ -7,6 +7,11 @@
 export type YarnAppState =
   | 'NEW' | 'NEW_SAVING' | 'SUBMITTED' | 'ACCEPTED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
+/** States in which an application still runs (or will): what a kill or a reconciliation pass looks for. */
+export const LIVE_APP_STATES: readonly YarnAppState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'];
+/** States an application never leaves. */
+export const FINISHED_APP_STATES: readonly YarnAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
+
 /** YARN's final statuses. */
 export type YarnFinalStatus = 'UNDEFINED' | 'SUCCEEDED' | 'FAILED' | 'KILLED' | 'ENDED';
 

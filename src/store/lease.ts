@@ -19,6 +19,22 @@ export class Lease {
     return (await this.redis.set(this.key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK';
   }
 
+  /**
+   * Runs `work` while renewing the lease every third of its TTL, so work that outlasts the TTL
+   * keeps it; `held()` turns false as soon as a renewal fails, and the work should stop.
+   */
+  async whileHeld<T>(work: (held: () => boolean) => Promise<T>): Promise<T> {
+    let ok = true;
+    const renew = setInterval(() => {
+      this.acquireOrRenew().then((renewed) => { if (!renewed) ok = false; }, () => { ok = false; });
+    }, Math.max(1, Math.floor(this.ttlMs / 3)));
+    try {
+      return await work(() => ok);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
   async release(): Promise<void> {
     await this.redis.eval(RELEASE, 1, this.key, this.token);
   }
