@@ -42,16 +42,20 @@ export class Housekeeper {
   /** One round: reconcile, and sweep when its interval has passed. Public so tests can drive it. */
   async round(): Promise<void> {
     if (!(await this.lease.acquireOrRenew())) return;
-    const log = this.ctx.log.child({ module: 'housekeeping' });
-    const r = await this.reconciler.pass(this.abort.signal);
-    if (r.killed.length || r.adopted.length || r.retracked.length || r.failed.length) {
-      log.info({ killed: r.killed, adopted: r.adopted, retracked: r.retracked, failed: r.failed }, 'reconciliation changed something');
-    }
-    if (this.opts.now() - this.lastSweep >= this.opts.sweepIntervalMs) {
-      const s = await this.sweeper.pass();
-      this.lastSweep = this.opts.now();
-      if (s.deletedJobs || s.stagingRemoved) log.info(s, 'retention sweep');
-    }
+    await this.lease.whileHeld(async (held) => {
+      const log = this.ctx.log.child({ module: 'housekeeping' });
+      const r = await this.reconciler.pass(this.abort.signal);
+      if (r.killed.length || r.adopted.length || r.retracked.length || r.failed.length) {
+        log.info({ killed: r.killed, adopted: r.adopted, retracked: r.retracked, failed: r.failed }, 'reconciliation changed something');
+      }
+      if (r.errors.length) log.warn({ errors: r.errors }, `region ${this.ctx.region.name}: reconciliation steps failed (the others ran)`);
+      // The sweep needs only Redis: it runs even while the RM is away.
+      if (held() && this.opts.now() - this.lastSweep >= this.opts.sweepIntervalMs) {
+        const s = await this.sweeper.pass();
+        this.lastSweep = this.opts.now();
+        if (s.deletedJobs || s.stagingRemoved) log.info(s, 'retention sweep');
+      }
+    });
   }
 
   async close(): Promise<void> {

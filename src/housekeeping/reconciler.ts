@@ -7,14 +7,16 @@
 // - A second Distributed Shell application for one job (a duplicate) is killed.
 // - Other applications carrying a live job's tag (a hadoop-jar job's MapReduce run) are shown on
 //   the job as childApplications.
-// - A job whose submit gave up after YARN may have accepted it (store.markForReconcile) ends here:
-//   adopted if YARN has its application, FAILED SUBMIT_FAILED if YARN never had it.
-// - A job recorded but never queued (the enqueue failed; its caller got a 503) ends FAILED
-//   ENQUEUE_FAILED, so it never shows QUEUED forever.
+// - A job whose submit stopped after YARN may have accepted it (store.markForReconcile) ends here:
+//   tracked if YARN has its application, FAILED SUBMIT_FAILED (KILLED if cancelled) if not.
+// - A job not on YARN long after it was recorded, whose queue entry is gone, is settled: FAILED
+//   ENQUEUE_FAILED if it was never queued (its caller got a 503), else as a stopped submit.
+// Each step runs on its own, so an RM outage stops only the steps that need the RM.
 
 import { isTerminal, jobError, type JobState } from '../jobs/index.ts';
 import { hasLiveChild, refreshChildren, sameChildren } from '../queue/child-applications.ts';
-import { finishWithApplication } from '../queue/finish-with-application.ts';
+import { applicationView, finishWithApplication } from '../queue/finish-with-application.ts';
+import { settleStoppedSubmit } from '../queue/settle-stopped-submit.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import type { JobRecord } from '../store/index.ts';
 import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
@@ -41,17 +43,26 @@ export interface ReconcileReport {
   retracked: string[];
   failed: string[];
   children: number;
+  /** Steps that failed this pass (e.g. "applications: …RM unreachable"); the others still ran. */
+  errors: string[];
 }
 
 export class Reconciler {
   constructor(private readonly ctx: RegionContext, private readonly opts: ReconcileOptions) {}
 
   async pass(signal?: AbortSignal): Promise<ReconcileReport> {
-    const report: ReconcileReport = { killed: [], adopted: [], retracked: [], failed: [], children: 0 };
-    await this.applications(report, signal);
-    await this.givenUp(report, signal);
-    await this.staleTracked();
-    await this.neverQueued(report);
+    const report: ReconcileReport = { killed: [], adopted: [], retracked: [], failed: [], children: 0, errors: [] };
+    // Each step on its own: an RM outage stops only the steps that need the RM. The stalled jobs
+    // go first, so those this pass hands to givenUp are settled in the same pass.
+    const steps: [string, () => Promise<void>][] = [
+      ['stalled jobs', () => this.stalled(report)],
+      ['applications', () => this.applications(report, signal)],
+      ['given-up submits', () => this.givenUp(report, signal)],
+      ['stale tracked entries', () => this.staleTracked()],
+    ];
+    for (const [name, step] of steps) {
+      await step().catch((err: Error) => report.errors.push(`${name}: ${err.message}`));
+    }
     return report;
   }
 
@@ -100,25 +111,30 @@ export class Reconciler {
 
   /** A job whose record lost its application id takes the one YARN has for it. */
   private async adopt(job: JobRecord, app: YarnApplication): Promise<boolean> {
-    const { store } = this.ctx;
-    const stored = await store.reserveApplicationId(job.id, app.id);
-    if (stored !== app.id) return false;
-    const submittedAtMs = job.submittedAtMs ?? app.startedTime;
-    if (job.state === 'SUBMITTING') {
-      await store.transition(job.id, 'ACCEPTED', {
-        submittedAtMs,
-        application: { id: app.id, state: app.state, finalStatus: app.finalStatus, trackingUrl: app.trackingUrl, diagnostics: app.diagnostics || null },
-      }, ['SUBMITTING'], { track: { applicationId: app.id, submittedAtMs } });
-    } else if (TRACKED_STATES.includes(job.state)) {
-      await store.transition(job.id, null, {}, TRACKED_STATES, { track: { applicationId: app.id, submittedAtMs } });
-    } else {
-      return false;
-    }
+    if ((await this.ctx.store.reserveApplicationId(job.id, app.id)) !== app.id) return false;
+    if (!(await this.track(job, app))) return false;
     this.ctx.log.warn({ jobId: job.id, applicationId: app.id, state: job.state }, 'reconcile: adopted the application of a job whose record had lost it');
     return true;
   }
 
-  /** Jobs whose submit retries ran out after an application id was reserved. */
+  /**
+   * Puts a live job's application on the tracked set, ACCEPTED if the job was still SUBMITTING;
+   * a cancelling job's application is asked to die as well (the tracker then records KILLED).
+   */
+  private async track(job: JobRecord, app: YarnApplication): Promise<boolean> {
+    const { store, rm } = this.ctx;
+    const submittedAtMs = job.submittedAtMs ?? app.startedTime;
+    const patch = { submittedAtMs, application: applicationView(app) };
+    const track = { track: { applicationId: app.id, submittedAtMs } };
+    const moved = job.state === 'SUBMITTING'
+      ? await store.transition(job.id, 'ACCEPTED', patch, ['SUBMITTING'], track)
+      : await store.transition(job.id, null, patch, TRACKED_STATES, track);
+    if (moved.outcome !== 'ok') return false;
+    if (job.state === 'CANCELLING') await rm.requestKill(app.id, `job ${job.id} was cancelled`);
+    return true;
+  }
+
+  /** Jobs whose submit stopped after an application id was reserved: YARN says how they end. */
   private async givenUp(report: ReconcileReport, signal?: AbortSignal): Promise<void> {
     const { store, rm, region } = this.ctx;
     for (const jobId of await store.toReconcile(region.name)) {
@@ -136,24 +152,21 @@ export class Reconciler {
         }
       }
       if (app) {
-        if (!(await finishWithApplication(this.ctx, jobId, app))) await this.adoptReserved(job, app);
+        if (!(await finishWithApplication(this.ctx, jobId, app))) await this.track(job, app);
         report.adopted.push(jobId);
+      } else if (job.state === 'CANCELLING') {
+        await store.transition(jobId, 'KILLED', {
+          killReason: 'cancelled', error: jobError('KILLED', `cancelled by ${job.cancel?.by ?? 'unknown'} before YARN took the job`),
+        }, ['CANCELLING']);
+        report.failed.push(jobId);
       } else {
         await store.transition(jobId, 'FAILED', {
-          error: jobError('SUBMIT_FAILED', `region ${region.name}: submit retries ran out and YARN has no application for the job${job.applicationId ? ` (reserved ${job.applicationId})` : ''}`),
+          error: jobError('SUBMIT_FAILED', `region ${region.name}: the submit stopped and YARN has no application for the job${job.applicationId ? ` (reserved ${job.applicationId})` : ''}`),
         });
         report.failed.push(jobId);
       }
       await store.reconciled(region.name, jobId);
     }
-  }
-
-  private async adoptReserved(job: JobRecord, app: YarnApplication): Promise<void> {
-    const submittedAtMs = job.submittedAtMs ?? app.startedTime;
-    const application = { id: app.id, state: app.state, finalStatus: app.finalStatus, trackingUrl: app.trackingUrl, diagnostics: app.diagnostics || null };
-    const track = { track: { applicationId: app.id, submittedAtMs } };
-    if (job.state === 'SUBMITTING') await this.ctx.store.transition(job.id, 'ACCEPTED', { submittedAtMs, application }, ['SUBMITTING'], track);
-    else await this.ctx.store.transition(job.id, null, { application }, TRACKED_STATES, track);
   }
 
   /** Tracked entries whose job has ended or is gone (a crash between two writes of old versions). */
@@ -165,15 +178,28 @@ export class Reconciler {
     }
   }
 
-  private async neverQueued(report: ReconcileReport): Promise<void> {
+  /**
+   * Jobs recorded but not on YARN's tracked set long after, whose queue entry is gone (failed for
+   * good, or never added): nothing will move them any more, so they are settled here.
+   */
+  private async stalled(report: ReconcileReport): Promise<void> {
     const { store, region } = this.ctx;
     for (const jobId of await store.pendingBefore(region.name, this.opts.now() - this.opts.pendingGraceMs)) {
       if (await this.opts.isQueued(jobId)) continue;
-      const moved = await store.transition(jobId, 'FAILED', {
-        error: jobError('ENQUEUE_FAILED', `region ${region.name}: the job was recorded but never queued (Redis failed in between); it never ran`),
-      }, ['QUEUED']);
-      if (moved.outcome === 'ok') report.failed.push(jobId);
-      else await store.forgetPending(region.name, jobId);
+      const job = await store.get(jobId);
+      if (!job || isTerminal(job.state) || (job.state !== 'CANCELLING' && TRACKED_STATES.includes(job.state))) {
+        await store.forgetPending(region.name, jobId);
+        continue;
+      }
+      if (job.state === 'QUEUED') {
+        const moved = await store.transition(jobId, 'FAILED', {
+          error: jobError('ENQUEUE_FAILED', `region ${region.name}: the job was recorded but never queued (Redis failed in between); it never ran`),
+        }, ['QUEUED']);
+        if (moved.outcome === 'ok') report.failed.push(jobId);
+        continue;
+      }
+      const outcome = await settleStoppedSubmit(store, region.name, jobId, `its submit stopped in ${job.state} and its queue entry is gone`);
+      if (outcome === 'killed' || outcome === 'failed') report.failed.push(jobId);
     }
   }
 

@@ -6,7 +6,7 @@
 import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { isTerminal, jobError } from '../jobs/index.ts';
 import type { JobRecord } from '../store/index.ts';
-import { buildDistributedShellSubmission, jobTag } from '../yarn/distributed-shell.ts';
+import { buildDistributedShellSubmission, jobTag, SLUICE_APP_TYPE } from '../yarn/distributed-shell.ts';
 import { isStoreUnavailable } from '../redis/index.ts';
 import { isRetryable } from '../yarn/errors.ts';
 import { cancelApplication } from './cancel-application.ts';
@@ -23,10 +23,15 @@ export function createSubmitProcessor(ctx: RegionContext) {
     } catch (err) {
       // An RM outage or a Redis blip passes: retry (every step is safe to repeat).
       if (isRetryable(err) || isStoreUnavailable(err) || err instanceof DelayedError) throw err;
-      // A 4xx from YARN or a bad job will not get better by retrying.
-      await ctx.store.transition(jobId, 'FAILED', {
-        error: jobError('SUBMIT_FAILED', `region ${ctx.region.name}: submit: ${(err as Error).message}`),
-      });
+      // A 4xx from YARN or a bad job will not get better by retrying; YARN did not take it, so the
+      // job ends here (KILLED if a cancel was waiting for this step).
+      const current = await ctx.store.get(jobId);
+      if (current?.state === 'CANCELLING') await finishCancelled(ctx, jobId, null, signal);
+      else {
+        await ctx.store.transition(jobId, 'FAILED', {
+          error: jobError('SUBMIT_FAILED', `region ${ctx.region.name}: submit: ${(err as Error).message}`),
+        }, ['QUEUED', 'PREFLIGHT', 'SUBMITTING']);
+      }
       await ctx.staging.remove(jobId).catch(() => {});
       throw new UnrecoverableError((err as Error).message);
     }
@@ -60,7 +65,7 @@ async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log
   let applicationId = job.applicationId;
   if (!applicationId) {
     // A lost Redis write may have hidden an application already submitted for this job.
-    const [existing] = await rm.listApplications({ tags: [jobTag(jobId)] }, signal);
+    const existing = await ownApplication(ctx, jobId, signal);
     const candidate = existing?.id ?? (await rm.newApplication(signal)).applicationId;
     applicationId = await store.reserveApplicationId(jobId, candidate);
     log.info({ applicationId, adopted: Boolean(existing) }, 'application id reserved');
@@ -115,15 +120,16 @@ async function waitForPreflight(ctx: RegionContext, { qjob, token }: Delivery, j
 async function recheck(ctx: RegionContext, jobId: string, submittedAppId: string | null, signal?: AbortSignal): Promise<void> {
   const job = await ctx.store.get(jobId);
   if (job?.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId ?? submittedAppId, signal);
-  if (job && isTerminal(job.state) && submittedAppId && job.application?.id !== submittedAppId) {
-    // Ended without ever knowing this application (e.g. failed meanwhile): it must not run unowned.
-    await ctx.rm.kill(submittedAppId, `job ${jobId} had already ended (${job.state}) when its application was submitted`, { signal });
+  if (job && isTerminal(job.state) && submittedAppId) {
+    // Ended while we submitted: the application must not run unowned (a kill of one that has
+    // finished already is a harmless no-op).
+    await ctx.rm.kill(submittedAppId, `job ${jobId} had already ended (${job.state}) when its application was submitted`, { signal, deadlineMs: KILL_DEADLINE_MS });
   }
 }
 
 async function finishCancelled(ctx: RegionContext, jobId: string, applicationId: string | null, signal?: AbortSignal): Promise<void> {
   // The app may exist although the record lost its id: look it up by tag as the submit would.
-  const appId = applicationId ?? (await ctx.rm.listApplications({ tags: [jobTag(jobId)] }, signal))[0]?.id ?? null;
+  const appId = applicationId ?? (await ownApplication(ctx, jobId, signal))?.id ?? null;
   if (appId && (await cancelApplication(ctx, jobId, appId, signal)) === 'done') return;
   // Nothing was ever submitted (or only an id reserved): nothing runs, so the job is simply KILLED.
   const job = await ctx.store.get(jobId);
@@ -135,3 +141,15 @@ async function finishCancelled(ctx: RegionContext, jobId: string, applicationId:
   if (appId) await ctx.store.untrackApplication(ctx.region.name, appId);
   await ctx.staging.remove(jobId).catch(() => {});
 }
+
+/**
+ * The job's own (Distributed Shell) application on YARN, found by the job's tag: what a hadoop-jar
+ * job started carries the same tag but is not the job's application.
+ */
+async function ownApplication(ctx: RegionContext, jobId: string, signal?: AbortSignal) {
+  const tagged = await ctx.rm.listApplications({ tags: [jobTag(jobId)] }, signal);
+  return tagged.find((app) => app.applicationType === SLUICE_APP_TYPE);
+}
+
+/** A kill from the submit step waits this long for YARN, then the attempt is retried. */
+const KILL_DEADLINE_MS = 30_000;

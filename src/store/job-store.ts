@@ -230,7 +230,7 @@ export class JobStore {
     return deleted;
   }
 
-  /** Jobs recorded before `cutoffMs` that no worker has taken yet. */
+  /** Jobs recorded before `cutoffMs` and still neither tracked on YARN nor ended. */
   async pendingBefore(region: string, cutoffMs: number, limit = 100): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.pending(region), '-inf', cutoffMs, 'LIMIT', 0, limit);
   }

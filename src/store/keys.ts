@@ -18,7 +18,10 @@ export interface Keys {
   regionHealth(region: string): string;
   /** Terminal jobs by finish time (ms): what the retention sweeper deletes, oldest first. */
   finished(region: string): string;
-  /** Jobs recorded but not yet taken by a worker, by creation time (ms): an enqueue that failed shows here. */
+  /**
+   * Jobs recorded but neither tracked on YARN nor ended yet, by creation time (ms): a failed
+   * enqueue, or a submit whose queue entry is gone, stays here and reconciliation settles it.
+   */
   pending(region: string): string;
   /** Jobs whose submit gave up after YARN may have accepted it: reconciliation decides their end. */
   reconcile(region: string): string;

@@ -67,7 +67,8 @@ if TERMINAL[to] then
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 local jobId = redis.call('HGET', KEYS[1], 'id')
-if cur == 'QUEUED' and to ~= cur then redis.call('ZREM', KEYS[7], jobId) end
+-- Pending: recorded, not yet tracked on YARN, not ended. Reconciliation settles what stays too long.
+if TERMINAL[to] or ARGV[8] ~= '' then redis.call('ZREM', KEYS[7], jobId) end
 if TERMINAL[to] then
   local appId = redis.call('HGET', KEYS[1], 'applicationId')
   for _, a in ipairs({appId, ARGV[8]}) do

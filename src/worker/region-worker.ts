@@ -4,7 +4,6 @@
 
 import { Queue, Worker } from 'bullmq';
 import { Housekeeper } from '../housekeeping/housekeeper.ts';
-import { isTerminal, jobError } from '../jobs/index.ts';
 import type { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +12,7 @@ import { LogResponder } from '../logs/log-responder.ts';
 import { createControlProcessor } from '../queue/control-processor.ts';
 import { controlQueueName, queuePrefix, submitQueueName, type SubmitJobData } from '../queue/queue-names.ts';
 import type { RegionContext } from '../queue/region-context.ts';
+import { settleStoppedSubmit } from '../queue/settle-stopped-submit.ts';
 import { createSubmitProcessor } from '../queue/submit-processor.ts';
 import type { Region } from '../regions/index.ts';
 import { buildRouting } from '../routing/index.ts';
@@ -91,8 +91,11 @@ export class RegionWorker {
       autorun: false,
     });
     submitWorker.on('failed', (job, err) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      void retriesExhausted(store, region.name, job.data.jobId, job.attemptsMade, err)
+      if (!job) return;
+      // Settled only once the queue entry has failed for good (retries ran out, or it stalled too
+      // often); reconciliation catches what this misses (a crash right here).
+      void job.isFailed()
+        .then(async (final) => { if (final) await settleStoppedSubmit(store, region.name, job.data.jobId, `submit gave up after ${job.attemptsMade} attempts: ${err.message}`); })
         .catch((e) => log.error({ err: e, jobId: job.data.jobId }, 'could not record the end of submit retries'));
     });
     watchQueueErrors(submitWorker, 'submit worker', submitConnection, log);
@@ -112,7 +115,7 @@ export class RegionWorker {
       reconcileIntervalMs: config.reconcile.intervalSeconds * 1000,
       sweepIntervalMs: config.retention.sweepIntervalSeconds * 1000,
       retentionMs: config.retention.days * 24 * 3600 * 1000,
-      isQueued: async (jobId) => (await submitQueue.getJob(jobId)) !== undefined,
+      isQueued: async (jobId) => LIVE_QUEUE_STATES.includes(await submitQueue.getJobState(jobId)),
       now,
     });
     // Close order: stop taking work, then the background loops, then routing and connections.
@@ -168,25 +171,10 @@ const STEP_MS = 5000;
 /** …and while it doesn't: the step can only be waiting for a reconnect. */
 const STEP_MS_REDIS_DOWN = 500;
 
-/** A QUEUED job absent from the queue this long after it was recorded was never enqueued. */
+/** A job not yet on YARN whose queue entry is gone this long after it was recorded is settled. */
 const PENDING_GRACE_MS = 5 * 60_000;
-
-/**
- * A job's submit retries ran out. With no application id reserved nothing can have reached YARN:
- * the job fails here. With one, YARN may have accepted the submit: reconciliation asks YARN and
- * either adopts the application or fails the job, so no application runs on untracked.
- */
-async function retriesExhausted(store: JobStore, region: string, jobId: string, attempts: number, err: Error): Promise<void> {
-  const job = await store.get(jobId);
-  if (!job || isTerminal(job.state)) return;
-  if (job.applicationId) {
-    await store.markForReconcile(region, jobId);
-    return;
-  }
-  await store.transition(jobId, 'FAILED', {
-    error: jobError('SUBMIT_FAILED', `region ${region}: submit failed after ${attempts} attempts: ${err.message}`),
-  });
-}
+/** Queue states in which a submit is still going to run (or running). */
+const LIVE_QUEUE_STATES: string[] = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'];
 
 function workerTuning(prefix: string) {
   return {

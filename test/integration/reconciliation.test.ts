@@ -28,7 +28,8 @@ after(async () => {
 });
 
 const reconciler = (opts: Partial<ReconcileOptions> = {}) => new Reconciler(ctx, {
-  graceMs: 0, pendingGraceMs: 0, isQueued: async () => false, now: Date.now, ...opts,
+  // By default every job's submit is still in the queue: only the tests about stalled jobs say otherwise.
+  graceMs: 0, pendingGraceMs: 0, isQueued: async () => true, now: Date.now, ...opts,
 });
 
 /** A job record in `state` (walked there through allowed moves). */
@@ -145,4 +146,37 @@ test('a job recorded but never queued ends FAILED ENQUEUE_FAILED; one still in t
   assert.equal(l.state, 'FAILED');
   assert.equal(l.error!.code, 'ENQUEUE_FAILED');
   assert.equal((await ctx.store.get(waiting))!.state, 'QUEUED');
+});
+
+test('a submit that stopped for good (queue entry gone) is settled: tracked if YARN has it, KILLED if cancelled, else FAILED', async () => {
+  // Submitted to YARN, then the worker's queue entry failed for good before it recorded ACCEPTED.
+  const onYarn = await jobIn('SUBMITTING');
+  const app = await appFor(onYarn);
+  await ctx.store.reserveApplicationId(onYarn, app);
+  const cancelled = await jobIn('SUBMITTING');
+  await ctx.store.transition(cancelled, 'CANCELLING', { cancel: { requestedAt: new Date().toISOString(), by: 'tester', reason: 'r' } });
+  const stopped = await jobIn('SUBMITTING');
+
+  // Recorded long ago, per the pending watch list: every one of them is past the grace period.
+  const report = await reconciler({ graceMs: 3600_000, isQueued: async () => false }).pass();
+  assert.deepEqual(report.errors, []);
+  const a = (await ctx.store.get(onYarn))!;
+  assert.equal(a.state, 'ACCEPTED');
+  assert.ok((await ctx.store.trackedApplications('ra')).has(app), 'its application is tracked, not left to run unowned');
+  const c = (await ctx.store.get(cancelled))!;
+  assert.deepEqual([c.state, c.killReason, c.error!.code], ['KILLED', 'cancelled', 'KILLED']);
+  const s = (await ctx.store.get(stopped))!;
+  assert.deepEqual([s.state, s.error!.code], ['FAILED', 'SUBMIT_FAILED']);
+  await ctx.rm.kill(app, 'test done');
+});
+
+test('the RM away: the steps that need only Redis still run, and the pass says which failed', async () => {
+  const lost = await jobIn('QUEUED');
+  const emu = stack.emulators.get('ra')!;
+  emu.injectFailure({ method: 'GET', pathPrefix: '/ws/v1/cluster/apps', status: 500, times: 20 });
+  const report = await reconciler({ isQueued: async (jobId) => jobId !== lost }).pass();
+  assert.equal(report.errors.length, 1, JSON.stringify(report.errors));
+  assert.match(report.errors[0]!, /^applications: /);
+  assert.equal((await ctx.store.get(lost))!.error!.code, 'ENQUEUE_FAILED');
+  emu.clearFailures();
 });

@@ -83,9 +83,15 @@ test('ACCEPTED and tracked in one step; the terminal move untracks and records t
   assert.ok((await redis.ttl(store.keys.jobEvents(id))) > 3000, 'its own stream expires with the retention period');
 });
 
-test('a job leaves the never-queued watch list once a worker takes it', async () => {
-  const id = await jobIn('QUEUED');
-  assert.ok((await store.pendingBefore('ra', Date.now() + 1000)).includes(id));
-  await store.transition(id, 'PREFLIGHT');
-  assert.ok(!(await store.pendingBefore('ra', Date.now() + 1000)).includes(id));
+test('a job stays on the pending watch list until it is tracked on YARN or ends', async () => {
+  const pending = async (id: string) => (await store.pendingBefore('ra', Date.now() + 1000)).includes(id);
+  const tracked = await jobIn('QUEUED');
+  assert.ok(await pending(tracked));
+  for (const s of ['PREFLIGHT', 'SUBMITTING'] as const) await store.transition(tracked, s);
+  assert.ok(await pending(tracked), 'taken by a worker, not on YARN yet');
+  await store.transition(tracked, 'ACCEPTED', {}, ['SUBMITTING'], { track: { applicationId: 'application_1_0077', submittedAtMs: 1 } });
+  assert.ok(!(await pending(tracked)));
+  const ended = await jobIn('QUEUED');
+  await store.transition(ended, 'FAILED');
+  assert.ok(!(await pending(ended)));
 });
