@@ -27,6 +27,15 @@ convict.addFormat({
   },
 });
 
+// An interval or a period of 0 would be a hot loop or an instant expiry: at least 1.
+convict.addFormat({
+  name: 'positive',
+  coerce: (v: string) => Number(v),
+  validate(value: unknown) {
+    if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be an integer ≥ 1');
+  },
+});
+
 const schema = {
   env: { doc: 'Environment: selects config/<env>.json', format: ['development', 'test', 'production'], default: 'development', env: 'NODE_ENV' },
   redis: {
@@ -61,11 +70,11 @@ const schema = {
     maxLength: { doc: 'Approximate number of events kept in the global stream', format: 'nat', default: 100000, env: 'SLUICE_EVENTS_MAX_LENGTH' },
   },
   retention: {
-    days: { doc: 'How long a finished job (record, index entry, events, idempotency key) is kept after it ends', format: 'nat', default: 30, env: 'SLUICE_RETENTION_DAYS' },
-    sweepIntervalSeconds: { doc: "How often each region's worker deletes what is past retention", format: 'nat', default: 300, env: 'SLUICE_RETENTION_SWEEP_INTERVAL_SECONDS' },
+    days: { doc: 'How long a finished job (record, index entry, events, idempotency key) is kept after it ends', format: 'positive', default: 30, env: 'SLUICE_RETENTION_DAYS' },
+    sweepIntervalSeconds: { doc: "How often each region's worker deletes what is past retention", format: 'positive', default: 300, env: 'SLUICE_RETENTION_SWEEP_INTERVAL_SECONDS' },
   },
   reconcile: {
-    intervalSeconds: { doc: "How often each region's worker reconciles YARN's Sluice-tagged applications with the job records", format: 'nat', default: 30, env: 'SLUICE_RECONCILE_INTERVAL_SECONDS' },
+    intervalSeconds: { doc: "How often each region's worker reconciles YARN's Sluice-tagged applications with the job records", format: 'positive', default: 30, env: 'SLUICE_RECONCILE_INTERVAL_SECONDS' },
     graceSeconds: { doc: 'How long a stray application (its job ended or unknown) may run before reconciliation kills it', format: 'nat', default: 60, env: 'SLUICE_RECONCILE_GRACE_SECONDS' },
   },
 };

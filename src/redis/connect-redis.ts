@@ -6,8 +6,10 @@
 // - 'request': the API's request path. Bounded: a command that gets no answer within
 //   commandTimeoutMs fails; nothing is queued while disconnected (enableOfflineQueue: false) and a
 //   command in flight when the connection drops is failed, never re-sent after a reconnect
-//   (maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false). A caller answered 503 can
-//   trust that its write will not happen later.
+//   (maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false). With Redis down, a caller
+//   answered 503 can trust that its write did not and will not happen. (With Redis up but slower
+//   than the timeout, a command may still run after the caller gave up: the submit path marks
+//   such a job so it never runs; see enqueueOrFail in src/api/routes/jobs.ts.)
 // - 'background': workers, BullMQ queues and workers, blocking reads. Patient: commands wait for
 //   the reconnect (BullMQ requires maxRetriesPerRequest: null on its blocking connections).
 

@@ -73,6 +73,8 @@ export interface ListFilter {
 
 type Fields = Record<string, string>;
 
+const MAX_REMEMBERED_REGIONS = 50_000;
+
 export class JobStore {
   /** A job's region never changes: remembered so each transition can name its region's keys. */
   private readonly regions = new Map<string, string>();
@@ -119,7 +121,6 @@ export class JobStore {
       input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now, String(nowMs),
       ...Object.entries(toFields(record)).flat(),
     )) as [string, string];
-    this.regions.set(input.id, spec.region);
     if (reply[0] === 'exists') {
       const [existingJobId, bodyHash] = reply[1].split(' ') as [string, string];
       return { created: false, existingJobId, bodyHash };
@@ -257,7 +258,8 @@ export class JobStore {
     if (known) return known;
     const region = await this.redis.hget(this.keys.job(id), 'region');
     if (region) {
-      if (this.regions.size > 50_000) this.regions.clear();
+      // A bounded memo, not a cache of every job: dropping it costs one HGET per job.
+      if (this.regions.size >= MAX_REMEMBERED_REGIONS) this.regions.clear();
       this.regions.set(id, region);
     }
     return region;

@@ -6,6 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { Housekeeper } from '../housekeeping/housekeeper.ts';
 import type { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { LogResponder } from '../logs/log-responder.ts';
@@ -79,7 +80,8 @@ export class RegionWorker {
         resourceManagers: region.yarn.resourceManagers, user: region.yarn.user, dispatcher: routing.dispatcher,
         requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }),
       }),
-      staging: new FileStagingStore(region.staging.dirPath),
+      // One folder per deployment: a sweeper never takes another deployment's files for its own.
+      staging: new FileStagingStore(join(region.staging.dirPath, ns)),
       am: await readAm(region),
       preflight,
       log,

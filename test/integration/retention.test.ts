@@ -63,7 +63,7 @@ test('an Idempotency-Key that outlived its job never answers 200 for it: the sub
 });
 
 test('the staged launch script is owner-only while the job runs and deleted when it ends', async () => {
-  const stagingDir = loadRegions(stack.regionsDir).get('ra')!.staging.dirPath;
+  const stagingDir = join(loadRegions(stack.regionsDir).get('ra')!.staging.dirPath, stack.ns);
   const res = await stack.submit(shellJob('ra', 'sleep 2', { env: { API_KEY: 'not-for-others' } }));
   assert.equal(res.status, 202);
   const launch = join(stagingDir, res.body.id, 'launch.sh');

@@ -1,6 +1,7 @@
 // A region's worker context built in the test process (as the worker builds it), for tests that
 // drive the tracker or the housekeeping passes themselves against a Stack's emulator.
 
+import { join } from 'node:path';
 import { Agent } from 'undici';
 import { createLogger } from '../../src/log.ts';
 import type { RegionContext } from '../../src/queue/region-context.ts';
@@ -26,7 +27,7 @@ export function regionContext(stack: Stack, regionName: string, opts: { now?: ()
     region,
     store,
     rm: new ResourceManagerClient({ resourceManagers: emu ? [emu.url] : region.yarn.resourceManagers, user: region.yarn.user, dispatcher }),
-    staging: new FileStagingStore(region.staging.dirPath),
+    staging: new FileStagingStore(join(region.staging.dirPath, stack.ns)),
     am: { jar: { resource: 'file:///dev/null', type: 'FILE', visibility: 'APPLICATION', size: 0, timestamp: 1 }, classpath: '.', memoryMb: 256 },
     preflight: { failing: () => [], intakeOpen: () => true },
     log: createLogger('silent'),

@@ -20,3 +20,11 @@ test('a bad value names the setting', () => {
   assert.throws(() => loadConfig({ env: { NODE_ENV: 'test', SLUICE_HTTP_PORT: 'eighty' } }), /http\.port/);
   assert.throws(() => loadConfig({ env: { NODE_ENV: 'staging' } }), /env/);
 });
+
+test('intervals and the retention period are at least 1: 0 would be a hot loop or an instant expiry', () => {
+  for (const [name, setting] of [['SLUICE_RECONCILE_INTERVAL_SECONDS', 'reconcile.intervalSeconds'], ['SLUICE_RETENTION_DAYS', 'retention.days'], ['SLUICE_RETENTION_SWEEP_INTERVAL_SECONDS', 'retention.sweepIntervalSeconds']]) {
+    assert.throws(() => loadConfig({ env: { NODE_ENV: 'test', [name!]: '0' } }), new RegExp(`${setting!.replace('.', '\\.')}: must be an integer ≥ 1`));
+  }
+  const c = loadConfig({ env: { NODE_ENV: 'test', SLUICE_RETENTION_DAYS: '7' } });
+  assert.deepEqual([c.retention.days, c.reconcile.intervalSeconds, c.reconcile.graceSeconds], [7, 30, 60]);
+});
