@@ -5,9 +5,9 @@
 
 import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import { isTerminal, jobError } from '../jobs/index.ts';
+import { isStoreUnavailable } from '../redis/index.ts';
 import type { JobRecord } from '../store/index.ts';
 import { buildDistributedShellSubmission, jobTag, SLUICE_APP_TYPE } from '../yarn/distributed-shell.ts';
-import { isStoreUnavailable } from '../redis/index.ts';
 import { isRetryable } from '../yarn/errors.ts';
 import { cancelApplication } from './cancel-application.ts';
 import { launchScriptFor } from './job-launch.ts';
