@@ -13,6 +13,7 @@ import { freePort } from '../../src/dev/local-redis.ts';
 import { EventHub, type SluiceEvent } from '../../src/events/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { connectRedis } from '../../src/redis/index.ts';
+import { waitFor as waitForCondition } from '../support/wait-for.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-hub-outage-'));
 let server: ChildProcess | null = null;
@@ -21,16 +22,8 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    last = await condition();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
+/** The shared waitFor, called what-first as these tests read best. */
+const waitFor = <T>(what: string, condition: () => T | Promise<T>, timeoutMs?: number) => waitForCondition(condition, { what, timeoutMs });
 
 async function startServer(port: number): Promise<void> {
   server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

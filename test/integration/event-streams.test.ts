@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { loadRegions } from '../../src/regions/index.ts';
 import { readSse, readSseResponse } from '../support/sse.ts';
 import { ADMIN_TOKEN, redisUrl, REPO, shellJob, Stack } from '../support/stack.ts';
+import { waitFor as waitForCondition } from '../support/wait-for.ts';
 
 let stack: Stack;
 let scratch: string;
@@ -30,16 +31,8 @@ after(async () => {
 const terminal = (e: { data: { to?: string } }) => ['SUCCEEDED', 'FAILED', 'KILLED'].includes(e.data.to ?? '');
 const STATES = ['QUEUED', 'PREFLIGHT', 'SUBMITTING', 'ACCEPTED', 'RUNNING', 'SUCCEEDED'];
 
-async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    last = await condition();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
+/** The shared waitFor, called what-first as these tests read best. */
+const waitFor = <T>(what: string, condition: () => T | Promise<T>, timeoutMs?: number) => waitForCondition(condition, { what, timeoutMs });
 
 async function finishedJob(): Promise<string> {
   const res = await stack.submit(shellJob('ra', 'true'));

@@ -6,21 +6,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ADMIN_TOKEN, shellJob, Stack } from '../support/stack.ts';
+import { waitFor as waitForCondition } from '../support/wait-for.ts';
 
 let stack: Stack;
 before(async () => { stack = await Stack.start({ regions: ['ra'] }); });
 after(async () => { await stack?.close(); });
 
-async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    last = await condition();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
+/** The shared waitFor, called what-first as these tests read best. */
+const waitFor = <T>(what: string, condition: () => T | Promise<T>, timeoutMs?: number) => waitForCondition(condition, { what, timeoutMs });
 
 const workerOutput = () => stack.workers.get('ra')!.output.join('');
 const skipped = () => workerOutput().split('\n').filter((l) => l.includes('log request skipped'));
