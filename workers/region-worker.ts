@@ -1,11 +1,15 @@
-// Entrypoint of one region's worker: `node --import tsx workers/region-worker.ts <region>`
-// (or `sluice worker --region <region>`). Serves only that region's queues; stops on SIGINT/SIGTERM.
+// Entrypoint of one region's worker: `node --import tsx workers/region-worker.ts <region>
+// [--stop-on-stdin-end]` (or `sluice worker --region <region>`). Serves only that region's queues;
+// stops on SIGINT/SIGTERM, and with --stop-on-stdin-end also when its supervisor goes away.
 
+import { stopOnStdinEnd } from '../src/process/index.ts';
 import { Shutdown } from '../src/runtime/index.ts';
 import { runRegionWorker } from '../src/worker/run-region-worker.ts';
 
 const shutdown = new Shutdown().installSignalHandlers();
-const region = process.argv[2] ?? process.env.SLUICE_REGION;
+const args = process.argv.slice(2);
+if (args.includes('--stop-on-stdin-end')) stopOnStdinEnd((reason) => shutdown.stopAndExit(reason));
+const region = args.find((a) => !a.startsWith('--')) ?? process.env.SLUICE_REGION;
 if (!region) {
   console.error('usage: region-worker <region>   (or set SLUICE_REGION)');
   process.exit(2);

@@ -34,7 +34,9 @@ export class Children {
 
   spawn(name: string, command: string, args: string[], opts: SpawnOptions & { logFile: string; onLine?: (line: string) => void }): Tracked {
     if (this.closing) throw new Error(`not starting ${name}: stopping`);
-    const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin is a pipe the harness never writes: a child started with --stop-on-stdin-end stops when
+    // the harness dies, even by SIGKILL (the others never read it).
+    const child = spawn(command, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
     let log = this.logs.get(opts.logFile);
     if (!log) {
       log = createWriteStream(`${this.logDir}/${opts.logFile}`, { flags: 'a' });

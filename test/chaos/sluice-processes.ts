@@ -123,7 +123,7 @@ export class SupervisedWorker {
   private spawn(): void {
     this.ready = false;
     this.expectKill = false;
-    const p = this.children.spawn(`worker ${this.region}`, process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), this.region], {
+    const p = this.children.spawn(`worker ${this.region}`, process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), this.region, '--stop-on-stdin-end'], {
       cwd: REPO, env: env(this.sluiceEnv), logFile: `worker-${this.region}.log`,
       onLine: (line) => {
         if (!this.ready && line.includes('region worker started')) {

@@ -116,10 +116,11 @@ export class Stack {
    * several workers of one region apart (a rolling deploy); it is the region by default.
    */
   async startWorker(region: string, name = region): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region], {
+    // Its stdin is a lifeline: if this test process dies, even by SIGKILL, the worker stops too.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'workers/region-worker.ts'), region, '--stop-on-stdin-end'], {
       cwd: REPO,
       env: { ...process.env, ...this.env, SLUICE_LOG_LEVEL: process.env.SLUICE_TEST_WORKER_LOG ?? 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const output: string[] = [];
     this.workers.set(name, { child, output });
