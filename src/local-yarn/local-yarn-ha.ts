@@ -16,6 +16,7 @@ import {
   spawnYarnJava, stopDaemon, tailOf, writeConf, type YarnDaemon,
 } from './yarn-daemons.ts';
 import { freePort } from './ports.ts';
+import type { LocalYarnCluster } from './local-yarn.ts';
 
 const ADMIN_MAIN = 'org.apache.hadoop.yarn.client.cli.RMAdminCLI';
 
@@ -29,27 +30,12 @@ export interface LocalYarnHaOptions {
   log?: (line: string) => void;
 }
 
-export interface LocalYarnHa {
+/** confDir has no yarn.resourcemanager.ha.id (RMAdminCLI uses it too); logsDir holds resourcemanager-rm1.log, -rm2.log, nodemanager.log, admin.log. */
+export interface LocalYarnHa extends LocalYarnCluster {
   /** [rm1's REST URL, rm2's]: http://127.0.0.1:<port> each. */
   rmUrls: string[];
-  /** rmUrls[0] (rm1). */
-  rmUrl: string;
   /** id → REST URL. */
   rmUrlOf: Record<RmId, string>;
-  scratchDir: string;
-  libDir: string;
-  hadoopVersion: string;
-  /** From spawning the JVMs to rm1 ACTIVE with activeNodes ≥ 1 (jar download excluded). */
-  startupMs: number;
-  distributedShellJar: string;
-  amClasspath: string;
-  hadoopJarCommand: string[];
-  /** The shared conf dir (NM, containers, RMAdminCLI): no yarn.resourcemanager.ha.id. */
-  confDir: string;
-  hadoopHome: string;
-  nmLogDir: string;
-  /** resourcemanager-rm1.log, resourcemanager-rm2.log, nodemanager.log, admin.log. */
-  logsDir: string;
   /** Kills one RM's JVM (SIGTERM by default; SIGKILL for a crash) and waits for it to be gone. */
   killRm(id: RmId, signal?: NodeJS.Signals): Promise<void>;
   /** Starts one RM again (same ports, same state store) and waits until it answers (STANDBY). */
@@ -61,8 +47,6 @@ export interface LocalYarnHa {
   transitionToActive(id: RmId): Promise<void>;
   /** The RM's haState from /ws/v1/cluster/info, or undefined when it does not answer. */
   haState(id: RmId): Promise<string | undefined>;
-  /** Stops every JVM, then any container process left, and removes the scratch folder. */
-  stop(): Promise<void>;
 }
 
 export async function startLocalYarnHa(opts: LocalYarnHaOptions = {}): Promise<LocalYarnHa> {

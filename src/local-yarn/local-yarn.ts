@@ -29,31 +29,37 @@ export interface LocalYarnOptions {
   signal?: AbortSignal;
 }
 
-export interface LocalYarn {
-  /** http://127.0.0.1:<webPort> */
+/** What a running local YARN offers, single RM or HA pair alike. */
+export interface LocalYarnCluster {
+  /** http://127.0.0.1:<webPort> (the HA pair: rm1's) */
   rmUrl: string;
   scratchDir: string;
   /** The folder of every Hadoop jar (the cache, shared between runs: never write to it). */
   libDir: string;
   hadoopVersion: string;
-  /** From spawning the JVMs to activeNodes ≥ 1 (jar download excluded). */
+  /** From spawning the JVMs to an active RM with activeNodes ≥ 1 (jar download excluded). */
   startupMs: number;
   /** Absolute path of hadoop-yarn-applications-distributedshell-<version>.jar. */
   distributedShellJar: string;
   /** The DS AM's CLASSPATH env value: the AM's own dir, the cluster conf, every Hadoop jar. */
   amClasspath: string;
-  /** Absolute path of hadoop-mapreduce-examples-<version>.jar. */
-  mapreduceExamplesJar: string;
   /** A region's hadoopJarCommand for this cluster: [<hadoopHome>/bin/hadoop, 'jar'] (a RunJar shim). */
   hadoopJarCommand: string[];
-  /** The conf dir the daemons use (the containers see it as $HADOOP_CONF_DIR). */
+  /** The conf dir the NodeManager and containers use (they see it as $HADOOP_CONF_DIR). */
   confDir: string;
   /** Hadoop's "home" (HADOOP_HOME etc. of the daemons and containers): share/hadoop/* link to libDir. */
   hadoopHome: string;
   /** The NodeManager's container log dir (<log-dirs>/<app>/<container>/stdout|stderr). */
   nmLogDir: string;
-  /** Daemon logs: <scratch>/logs/resourcemanager.log and nodemanager.log. */
+  /** Daemon logs under <scratch>/logs. */
   logsDir: string;
+  /** Stops every JVM, then any container process left, and removes the scratch folder. */
+  stop(): Promise<void>;
+}
+
+export interface LocalYarn extends LocalYarnCluster {
+  /** Absolute path of hadoop-mapreduce-examples-<version>.jar. */
+  mapreduceExamplesJar: string;
   /** The JVMs' pids (RM, NM), while they run. */
   pids(): number[];
   /** Kills the RM JVM (SIGTERM by default; SIGKILL for a crash) and waits for it to be gone. */
