@@ -10,6 +10,7 @@
 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { abortableDelay } from './abortable-delay.ts';
 import { eventFromEntry, type SluiceEvent } from './event.ts';
 import { lastStreamId } from './event-reader.ts';
 
@@ -136,7 +137,7 @@ export class EventHub {
         await this.readOnce().catch(async (err: unknown) => {
           if (this.closed) return;
           log.warn({ err }, 'event hub read failed; retrying');
-          await delay(RETRY_AFTER_ERROR_MS, this.wake.signal);
+          await abortableDelay(RETRY_AFTER_ERROR_MS, this.wake.signal);
         });
       }
     })();
@@ -184,15 +185,3 @@ function safely(fn: () => void, log: Logger): void {
   }
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}

@@ -1,3 +1,4 @@
+export * from './abortable-delay.ts';
 export * from './event.ts';
 export * from './event-hub.ts';
 export * from './event-reader.ts';

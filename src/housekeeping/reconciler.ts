@@ -54,11 +54,12 @@ export class Reconciler {
     const report: ReconcileReport = { killed: [], adopted: [], retracked: [], failed: [], children: 0, errors: [] };
     // Each step on its own: an RM outage stops only the steps that need the RM. The stalled jobs
     // go first, so those this pass hands to givenUp are settled in the same pass.
+    const withLiveChildren = new Set<string>();
     const steps: [string, () => Promise<void>][] = [
       ['stalled jobs', () => this.stalled(report)],
-      ['applications', () => this.applications(report, signal)],
+      ['applications', () => this.applications(report, withLiveChildren, signal)],
       ['given-up submits', () => this.givenUp(report, signal)],
-      ['stale tracked entries', () => this.staleTracked()],
+      ['tracked jobs', () => this.trackedJobs(withLiveChildren, signal)],
     ];
     for (const [name, step] of steps) {
       await step().catch((err: Error) => report.errors.push(`${name}: ${err.message}`));
@@ -66,12 +67,15 @@ export class Reconciler {
     return report;
   }
 
-  /** Every live Sluice-tagged application, by the job its tag names. */
-  private async applications(report: ReconcileReport, signal?: AbortSignal): Promise<void> {
+  /**
+   * Every live Sluice-tagged application, by the job its tag names. The jobs whose children YARN
+   * lists as live go into `withLiveChildren`.
+   */
+  private async applications(report: ReconcileReport, withLiveChildren: Set<string>, signal?: AbortSignal): Promise<void> {
     const { store, rm, region } = this.ctx;
     const apps = await rm.listApplications({ tags: [SLUICE_TAG], states: LIVE }, signal);
     const tracked = await store.trackedApplications(region.name);
-    const children = new Map<string, YarnApplication[]>();
+    const children = new Map<string, { job: JobRecord; live: YarnApplication[] }>();
     for (const app of apps) {
       const jobId = jobIdFromTags(app.tags);
       // Another region's or deployment's (several may share one YARN), or tagged "sluice" by
@@ -83,7 +87,7 @@ export class Reconciler {
         continue;
       }
       if (app.applicationType !== SLUICE_APP_TYPE) {
-        children.set(jobId, [...(children.get(jobId) ?? []), app]);
+        children.set(jobId, { job, live: [...(children.get(jobId)?.live ?? []), app] });
         continue;
       }
       if (job.applicationId && job.applicationId !== app.id) {
@@ -100,12 +104,10 @@ export class Reconciler {
         report.retracked.push(jobId);
       }
     }
-    for (const [jobId, apps] of children) report.children += await this.recordChildren(jobId, apps, signal);
-    // Children recorded live that YARN no longer lists as live have ended: record how.
-    for (const { jobId } of tracked.values()) {
-      if (children.has(jobId)) continue;
-      const job = await store.get(jobId);
-      if (job && hasLiveChild(job.childApplications)) await this.recordChildren(jobId, [], signal);
+    for (const [jobId, { job, live }] of children) {
+      await this.recordChildren(job, live, signal);
+      report.children += live.length;
+      withLiveChildren.add(jobId);
     }
   }
 
@@ -169,12 +171,17 @@ export class Reconciler {
     }
   }
 
-  /** Tracked entries whose job has ended or is gone (a crash between two writes of old versions). */
-  private async staleTracked(): Promise<void> {
+  /**
+   * Each tracked job, read once: an entry whose job has ended or is gone is dropped (a crash between
+   * two writes of older versions); children recorded live that YARN no longer lists as live have
+   * ended, and how is recorded.
+   */
+  private async trackedJobs(withLiveChildren: Set<string>, signal?: AbortSignal): Promise<void> {
     const { store, region } = this.ctx;
     for (const [appId, { jobId }] of await store.trackedApplications(region.name)) {
       const job = await store.get(jobId);
       if (!job || isTerminal(job.state)) await store.untrackApplication(region.name, appId);
+      else if (!withLiveChildren.has(jobId) && hasLiveChild(job.childApplications)) await this.recordChildren(job, [], signal);
     }
   }
 
@@ -203,12 +210,9 @@ export class Reconciler {
     }
   }
 
-  private async recordChildren(jobId: string, live: YarnApplication[], signal?: AbortSignal): Promise<number> {
-    const job = await this.ctx.store.get(jobId);
-    if (!job || isTerminal(job.state)) return 0;
+  private async recordChildren(job: JobRecord, live: YarnApplication[], signal?: AbortSignal): Promise<void> {
     const next = await refreshChildren(this.ctx, job.childApplications, live, signal);
-    if (!sameChildren(next, job.childApplications)) await this.ctx.store.transition(jobId, null, { childApplications: next });
-    return live.length;
+    if (!sameChildren(next, job.childApplications)) await this.ctx.store.transition(job.id, null, { childApplications: next });
   }
 
   private async killIfOld(app: YarnApplication, why: string): Promise<boolean> {

@@ -5,18 +5,15 @@
 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isStoreUnavailable } from './store-unavailable.ts';
 
 interface ErrorEmitter {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const CONNECTION_MESSAGES = [/Connection is closed/, /Stream isn't writeable/, /ECONNREFUSED/, /Reached the max retries per request/, /Command timed out/];
-
+/** Part of an outage: the connection is not ready, or the error is one of Redis being away. */
 function isConnectionError(err: Error, connection: Redis): boolean {
-  const code = (err as { code?: string }).code;
-  return connection.status !== 'ready' || (code !== undefined && CONNECTION_CODES.has(code))
-    || CONNECTION_MESSAGES.some((re) => re.test(err.message));
+  return connection.status !== 'ready' || isStoreUnavailable(err);
 }
 
 /** `connection`: the ioredis connection the queue or worker was given; its 'ready' ends an outage. */

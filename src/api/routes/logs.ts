@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { StreamSlots } from '../../events/index.ts';
+import { abortableDelay, StreamSlots } from '../../events/index.ts';
 import { isTerminal } from '../../jobs/index.ts';
 import { LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -86,15 +86,7 @@ async function followLog(deps: ApiDeps, region: string, id: string, file: LogFil
       offset = reply.nextOffset;
     }
     if (ended) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, FOLLOW_POLL_MS);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done);
-    });
+    await abortableDelay(FOLLOW_POLL_MS, signal);
   }
 }
 
