@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  assertRunning, defaultLog, killLeftoverContainers, NM_MAIN, prepareYarn, READY_TIMEOUT_MS, RM_MAIN,
+  assertRunning, clusterLayout, defaultLog, killLeftoverContainers, NM_MAIN, prepareYarn, READY_TIMEOUT_MS, RM_MAIN,
   spawnYarnJava, stopDaemon, tailOf, writeConf, type YarnDaemon,
 } from './yarn-daemons.ts';
 import { freePort } from './ports.ts';
@@ -166,17 +166,7 @@ export async function startLocalYarnHa(opts: LocalYarnHaOptions = {}): Promise<L
     rmUrls: [rmUrlOf.rm1, rmUrlOf.rm2],
     rmUrl: rmUrlOf.rm1,
     rmUrlOf,
-    scratchDir,
-    libDir,
-    hadoopVersion: version,
-    startupMs,
-    distributedShellJar: join(libDir, `hadoop-yarn-applications-distributedshell-${version}.jar`),
-    amClasspath: `./*<CPS>{{HADOOP_CONF_DIR}}<CPS>${libDir}/*`,
-    hadoopJarCommand: [join(home, 'bin', 'hadoop'), 'jar'],
-    confDir,
-    hadoopHome: home,
-    nmLogDir: y.nmLogDir,
-    logsDir,
+    ...clusterLayout(y, startupMs),
     async killRm(id: RmId, signal: NodeJS.Signals = 'SIGTERM') {
       await stopDaemon(rms[id], log, signal);
       delete rms[id];

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  assertRunning, defaultLog, killLeftoverContainers, NM_MAIN, prepareYarn, READY_TIMEOUT_MS, RM_MAIN,
+  assertRunning, clusterLayout, defaultLog, killLeftoverContainers, NM_MAIN, prepareYarn, READY_TIMEOUT_MS, RM_MAIN,
   spawnYarnJava, stopDaemon, tailOf, writeConf, type YarnDaemon,
 } from './yarn-daemons.ts';
 import { freePort } from './ports.ts';
@@ -143,18 +143,8 @@ export async function startLocalYarn(opts: LocalYarnOptions = {}): Promise<Local
   let stopped = false;
   return {
     rmUrl,
-    scratchDir,
-    libDir,
-    hadoopVersion: version,
-    startupMs,
-    distributedShellJar: join(libDir, `hadoop-yarn-applications-distributedshell-${version}.jar`),
-    amClasspath: `./*<CPS>{{HADOOP_CONF_DIR}}<CPS>${libDir}/*`,
+    ...clusterLayout(y, startupMs),
     mapreduceExamplesJar: join(libDir, `hadoop-mapreduce-examples-${version}.jar`),
-    hadoopJarCommand: [join(home, 'bin', 'hadoop'), 'jar'],
-    confDir,
-    hadoopHome: home,
-    nmLogDir: y.nmLogDir,
-    logsDir,
     pids: () => [rm, nm].filter((d) => d?.proc.running).map((d) => d!.proc.pid),
     async killRm(signal: NodeJS.Signals = 'SIGTERM') {
       await stopDaemon(rm, log, signal);

@@ -42,6 +42,23 @@ export interface YarnDaemon {
 }
 
 /** Jars, a scratch folder (fresh temp one unless given) and the daemons' environment. */
+/** What a started cluster tells its users about its layout, the same for one RM or an HA pair. */
+export function clusterLayout(y: YarnScratch, startupMs: number) {
+  return {
+    scratchDir: y.scratchDir,
+    libDir: y.libDir,
+    hadoopVersion: y.version,
+    startupMs,
+    distributedShellJar: join(y.libDir, `hadoop-yarn-applications-distributedshell-${y.version}.jar`),
+    amClasspath: `./*<CPS>{{HADOOP_CONF_DIR}}<CPS>${y.libDir}/*`,
+    hadoopJarCommand: [join(y.home, 'bin', 'hadoop'), 'jar'],
+    confDir: y.confDir,
+    hadoopHome: y.home,
+    nmLogDir: y.nmLogDir,
+    logsDir: y.logsDir,
+  };
+}
+
 export async function prepareYarn(opts: { scratchDir?: string; prefix: string; log: (line: string) => void }): Promise<YarnScratch> {
   const { version, home, libDir } = await ensureHadoopJars(opts.log);
   const java = join(javaHome(), 'bin', 'java');
