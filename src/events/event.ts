@@ -21,12 +21,28 @@ export interface RegionHealthChanged {
   at: string;
 }
 
-export type SluiceEvent = JobStateChanged | RegionHealthChanged;
+export interface RegionRolloutChanged {
+  id: string;
+  type: 'region.rollout_changed';
+  region: string;
+  /** Modes; the whole setting before and after is in the region's rollout history, under `version`. */
+  from: string;
+  to: string;
+  version: number;
+  by: string;
+  reason: string;
+  at: string;
+}
+
+export type SluiceEvent = JobStateChanged | RegionHealthChanged | RegionRolloutChanged;
 
 /** A stream entry's flat [field, value, ...] list → event. */
 export function eventFromEntry(id: string, flat: string[]): SluiceEvent {
   const f: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  if (f.type === 'region.rollout_changed') {
+    return { id, type: 'region.rollout_changed', region: f.region!, from: f.from!, to: f.to!, version: Number(f.version), by: f.by!, reason: f.reason!, at: f.at! };
+  }
   if (f.type === 'region.health_changed') {
     return { id, type: 'region.health_changed', region: f.region!, from: f.from!, to: f.to!, at: f.at! };
   }

@@ -2,12 +2,13 @@
 
 export const JOB_STATES = [
   'QUEUED', 'PREFLIGHT', 'SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING',
-  'SUCCEEDED', 'FAILED', 'KILLED',
+  'SUCCEEDED', 'FAILED', 'KILLED', 'SHADOWED',
 ] as const;
 
 export type JobState = (typeof JOB_STATES)[number];
 
-export const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'KILLED'];
+// SHADOWED: accepted while the region was in shadow mode; recorded and judged, never sent to YARN.
+export const TERMINAL_STATES: readonly JobState[] = ['SUCCEEDED', 'FAILED', 'KILLED', 'SHADOWED'];
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.includes(state);
@@ -37,6 +38,8 @@ export const JOB_TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = 
   SUCCEEDED: [],
   FAILED: [],
   KILLED: [],
+  // Only ever created so (CREATE_JOB), never reached by a move.
+  SHADOWED: [],
 };
 
 export function canTransition(from: JobState, to: JobState): boolean {

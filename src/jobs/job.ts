@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { JOB_ERRORS, type JobErrorCode } from './job-errors.ts';
+import { jobRollout, shadowReport } from './job-rollout.ts';
 import { JOB_STATES, KILL_REASONS } from './job-state.ts';
 
 /** A job's `error.code`: exactly the keys of JOB_ERRORS (their meanings go to /openapi.json). */
@@ -33,6 +34,10 @@ export const jobView = z.object({
   error: z.object({ code: jobErrorCode, message: z.string() }).nullable(),
   cancel: z.object({ requestedAt: z.string(), by: z.string(), reason: z.string() }).nullable(),
   killReason: z.enum(KILL_REASONS).nullable(),
+  /** The region's rollout mode at acceptance (null for a job accepted before rollouts were recorded). */
+  rollout: jobRollout.nullable(),
+  /** For a SHADOWED job: would it have run, and if not, why. */
+  shadow: shadowReport.nullable(),
 });
 
 export type Job = z.infer<typeof jobView>;

@@ -3,7 +3,7 @@
 // (lua-scripts.ts) that also appends the event, atomically.
 
 import type { Redis } from 'ioredis';
-import { parseJobState, type Job, type JobSpec, type JobState, type KillReason } from '../jobs/index.ts';
+import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
 import type { Keys } from './keys.ts';
 import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TRANSITION } from './lua-scripts.ts';
 
@@ -23,6 +23,10 @@ export interface NewJob {
   principal: string;
   timeoutSeconds: number;
   idempotency: { key: string; bodyHash: string } | null;
+  /** The rollout mode it is accepted under. */
+  rollout?: JobRollout;
+  /** Shadow mode: the report; the job is created SHADOWED (terminal) and never queued. */
+  shadow?: ShadowReport;
 }
 
 export type CreateResult =
@@ -111,6 +115,7 @@ export class JobStore {
       createdAt: now, updatedAt: now, finishedAt: null, principal: input.principal,
       idempotencyKey: input.idempotency?.key ?? null, labels: spec.labels,
       application: null, childApplications: [], error: null, cancel: null, killReason: null,
+      rollout: input.rollout ?? null, shadow: input.shadow ?? null,
       spec, applicationId: null, submittedAtMs: null, timeoutSeconds: input.timeoutSeconds,
     };
     const idemKey = input.idempotency ? this.keys.idempotency(input.principal, input.idempotency.key) : this.keys.job(input.id);
@@ -279,6 +284,8 @@ function toFields(r: JobRecord): Fields {
     createdAt: r.createdAt, updatedAt: r.updatedAt, principal: r.principal,
     idempotencyKey: r.idempotencyKey ?? '', labels: JSON.stringify(r.labels), spec: JSON.stringify(r.spec),
     timeoutSeconds: String(r.timeoutSeconds),
+    ...(r.rollout ? { rollout: JSON.stringify(r.rollout) } : {}),
+    ...(r.shadow ? { shadow: JSON.stringify(r.shadow) } : {}),
   };
 }
 
@@ -292,6 +299,7 @@ function fromFields(f: Fields): JobRecord {
     application: json(f.application), childApplications: json<Job['childApplications']>(f.childApplications) ?? [],
     error: json(f.error), cancel: json(f.cancel),
     killReason: (f.killReason || null) as KillReason | null,
+    rollout: json<JobRollout>(f.rollout), shadow: json<ShadowReport>(f.shadow),
     spec: json<JobSpec>(f.spec)!, applicationId: f.applicationId || null,
     submittedAtMs: f.submittedAtMs ? Number(f.submittedAtMs) : null,
     timeoutSeconds: Number(f.timeoutSeconds),

@@ -1,0 +1,2 @@
+export * from './rollout-config.ts';
+export * from './rollout-views.ts';
