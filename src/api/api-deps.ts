@@ -9,13 +9,15 @@ import { LogClient } from '../logs/log-client.ts';
 import { JobProducer } from '../queue/job-producer.ts';
 import { connectRedis, watchQueueErrors } from '../redis/index.ts';
 import type { Region } from '../regions/index.ts';
-import { JobStore, jobStoreOptions, keysFor } from '../store/index.ts';
+import { AdoptionStore, JobStore, jobStoreOptions, keysFor, RolloutStore } from '../store/index.ts';
 
 export interface ApiDeps {
   config: SluiceConfig;
   regions: ReadonlyMap<string, Region>;
   store: JobStore;
   producer: JobProducer;
+  rollouts: RolloutStore;
+  adoption: AdoptionStore;
   /** Shared connection for commands (SSE replays too); nothing blocks on it. */
   redis: Redis;
   log: Logger;
@@ -38,6 +40,8 @@ export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap
   return {
     ...input,
     store: new JobStore(redis, keys, jobStoreOptions(config)),
+    rollouts: new RolloutStore(redis, keys, config.events.maxLength),
+    adoption: new AdoptionStore(redis, keys),
     producer,
     logs,
     events,

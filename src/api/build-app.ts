@@ -13,6 +13,8 @@ import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/logs.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { rolloutRoutes } from './routes/rollout.ts';
+import { adoptionRoutes } from './routes/adoption.ts';
 import { useZodSchemas } from './validation.ts';
 
 declare module 'fastify' {
@@ -50,6 +52,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     eventRoutes(api, deps);
     logRoutes(api, deps);
     regionRoutes(api, deps);
+    rolloutRoutes(api, deps);
+    adoptionRoutes(api, deps);
   });
   return app;
 }

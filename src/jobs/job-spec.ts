@@ -89,6 +89,11 @@ const common = {
   /** How long the job may wait in PREFLIGHT for a failing required check (default: the region's). */
   preflightDeadlineSeconds: z.int().min(0).max(7 * 24 * 3600).optional(),
   labels: z.record(labelKey, labelValue).refine((l) => Object.keys(l).length <= 16, 'at most 16 labels').default({}),
+  /**
+   * What a canary's percentage hashes to put the job on one side, always the same one (default:
+   * `<labels.dag>/<labels.task>`): e.g. a job that has no DAG, or several tasks that must move together.
+   */
+  rolloutKey: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII').optional(),
 };
 
 export const shellJobSpec = z.strictObject({

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { preflightConfig } from '../preflight/check-schema.ts';
 import { networkConfig } from '../routing/network-config.ts';
+import { DEFAULT_ROLLOUT, rolloutConfig } from '../rollout/rollout-config.ts';
 
 const limits = z.strictObject({
   memoryMb: z.int().min(64),
@@ -44,7 +45,8 @@ export const regionFile = z.strictObject({
     concurrency: z.int().min(1).max(256).default(8),
     trackerIntervalMs: z.int().min(100).default(2000),
   }).default({ concurrency: 8, trackerIntervalMs: 2000 }),
-  rollout: z.strictObject({ mode: z.enum(['on', 'off']) }).default({ mode: 'on' }),
+  /** The starting rollout; an admin changes it live (the live setting then wins until changed again). */
+  rollout: rolloutConfig.default(DEFAULT_ROLLOUT),
 }).superRefine((r, ctx) => {
   for (const key of ['memoryMb', 'vcores', 'timeoutSeconds'] as const) {
     if (r.yarn.defaults[key] > r.yarn.limits[key]) {

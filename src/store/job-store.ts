@@ -4,6 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
+import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
 import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TRANSITION } from './lua-scripts.ts';
 
@@ -110,9 +111,10 @@ export class JobStore {
     const nowMs = this.now();
     const now = new Date(nowMs).toISOString();
     const { spec } = input;
+    const state: JobState = input.shadow ? 'SHADOWED' : 'QUEUED';
     const record: JobRecord = {
-      id: input.id, region: spec.region, name: spec.name, kind: spec.kind, state: 'QUEUED',
-      createdAt: now, updatedAt: now, finishedAt: null, principal: input.principal,
+      id: input.id, region: spec.region, name: spec.name, kind: spec.kind, state,
+      createdAt: now, updatedAt: now, finishedAt: input.shadow ? now : null, principal: input.principal,
       idempotencyKey: input.idempotency?.key ?? null, labels: spec.labels,
       application: null, childApplications: [], error: null, cancel: null, killReason: null,
       rollout: input.rollout ?? null, shadow: input.shadow ?? null,
@@ -120,10 +122,13 @@ export class JobStore {
     };
     const idemKey = input.idempotency ? this.keys.idempotency(input.principal, input.idempotency.key) : this.keys.job(input.id);
     const idemValue = input.idempotency ? `${input.id} ${input.idempotency.bodyHash}` : '';
+    const counted = input.shadow ? adoptionField(input.shadow.wouldRun ? 'SHADOWED_RUN' : 'SHADOWED_NOT', spec.labels) : '';
     const reply = (await this.redis.eval(
-      CREATE_JOB, 6,
+      CREATE_JOB, 8,
       idemKey, this.keys.job(input.id), this.keys.jobIndex, this.keys.events, this.keys.jobEvents(input.id), this.keys.pending(spec.region),
+      this.keys.finished(spec.region), this.keys.adoption(spec.region, adoptionDay(nowMs)),
       input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now, String(nowMs),
+      state, counted, String(this.opts.retentionSeconds), String(ADOPTION_KEEP_SECONDS),
       ...Object.entries(toFields(record)).flat(),
     )) as [string, string];
     if (reply[0] === 'exists') {
@@ -131,6 +136,14 @@ export class JobStore {
       return { created: false, existingJobId, bodyHash };
     }
     return { created: true, job: record };
+  }
+
+  /** The job an Idempotency-Key names (with the hash of the body it was first sent with), if any. */
+  async findByIdempotencyKey(principal: string, key: string): Promise<{ jobId: string; bodyHash: string } | null> {
+    const value = await this.redis.get(this.keys.idempotency(principal, key));
+    if (!value) return null;
+    const [jobId, bodyHash] = value.split(' ') as [string, string];
+    return { jobId, bodyHash };
   }
 
   async get(id: string): Promise<JobRecord | null> {
@@ -156,13 +169,17 @@ export class JobStore {
     if (patch.childApplications !== undefined) fields.childApplications = JSON.stringify(patch.childApplications);
     if (opts.track) fields.applicationId = opts.track.applicationId;
     const nowMs = this.now();
+    // A job that was never queued (ENQUEUE_FAILED) did not run on Sluice: not in the migration view.
+    const countAdoption = patch.error?.code === 'ENQUEUE_FAILED' ? '0' : '1';
     const reply = (await this.redis.eval(
-      TRANSITION, 8, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
+      TRANSITION, 9, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
       this.keys.tracked(region), this.keys.appJobs(region), this.keys.finished(region), this.keys.pending(region), this.keys.reconcile(region),
+      this.keys.adoption(region, adoptionDay(nowMs)),
       to ?? '', (from ?? []).join(','), new Date(nowMs).toISOString(), String(this.opts.eventsMaxLength),
       patch.application ? JSON.stringify(patch.application) : '',
       String(nowMs), String(this.opts.retentionSeconds),
       opts.track?.applicationId ?? '', String(opts.track?.submittedAtMs ?? 0),
+      countAdoption, String(ADOPTION_KEEP_SECONDS),
       ...Object.entries(fields).flat(),
     )) as [TransitionOutcome, string, string];
     return { outcome: reply[0], previous: reply[1] ? parseJobState(reply[1]) : null, eventId: reply[2] || null };
@@ -284,6 +301,7 @@ function toFields(r: JobRecord): Fields {
     createdAt: r.createdAt, updatedAt: r.updatedAt, principal: r.principal,
     idempotencyKey: r.idempotencyKey ?? '', labels: JSON.stringify(r.labels), spec: JSON.stringify(r.spec),
     timeoutSeconds: String(r.timeoutSeconds),
+    ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
     ...(r.rollout ? { rollout: JSON.stringify(r.rollout) } : {}),
     ...(r.shadow ? { shadow: JSON.stringify(r.shadow) } : {}),
   };

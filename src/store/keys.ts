@@ -27,6 +27,12 @@ export interface Keys {
   reconcile(region: string): string;
   /** One housekeeper (reconciliation, retention) per region at a time. */
   housekeeperLease(region: string): string;
+  /** The live rollout setting (absent: the region file's). */
+  rollout(region: string): string;
+  /** Every live rollout change, append-only (a stream). */
+  rolloutHistory(region: string): string;
+  /** The migration view's counters of one UTC day (YYYY-MM-DD), a hash. */
+  adoption(region: string, day: string): string;
 }
 
 export function keysFor(ns: string): Keys {
@@ -47,5 +53,8 @@ export function keysFor(ns: string): Keys {
     pending: (name) => region(name, 'pending'),
     reconcile: (name) => region(name, 'reconcile'),
     housekeeperLease: (name) => region(name, 'housekeeper-lease'),
+    rollout: (name) => region(name, 'rollout'),
+    rolloutHistory: (name) => region(name, 'rollout-history'),
+    adoption: (name, day) => region(name, `adoption:${day}`),
   };
 }

@@ -3,6 +3,7 @@
 // a move that src/jobs/job-state.ts's JOB_TRANSITIONS does not allow (ARCHITECTURE.md).
 
 import { JOB_TRANSITIONS, TERMINAL_STATES } from '../jobs/index.ts';
+import { ADOPTION_FIELD_SEPARATOR } from './adoption-fields.ts';
 
 /** The transition table as a Lua table literal: ALLOWED[from][to] = true. */
 const luaAllowed = `local ALLOWED = {${Object.entries(JOB_TRANSITIONS)
@@ -12,9 +13,14 @@ const luaTerminal = `local TERMINAL = {${TERMINAL_STATES.map((s) => `${s} = true
 
 /**
  * create-job
- * KEYS: idempotencyKey (the job key again when none), jobKey, jobIndex, events, jobEvents, pending(region)
- * ARGV: jobId, idempotencyValue ("" = none), ttlSeconds, maxLen, at, atMs, field, value, ...
+ * KEYS: idempotencyKey (the job key again when none), jobKey, jobIndex, events, jobEvents, pending(region),
+ *       finished(region), adoption(region, today)
+ * ARGV: jobId, idempotencyValue ("" = none), ttlSeconds, maxLen, at, atMs, initialState, adoptionField
+ *       ("" = none), retentionSeconds, adoptionTtlSeconds, field, value, ...
  * → {"exists", storedValue} | {"created", eventId}
+ *
+ * A job starts QUEUED (pending until tracked or ended), or SHADOWED: terminal from the start, so it
+ * is finished (for retention) and counted in the migration view in the same step.
  */
 export const CREATE_JOB = `
 if ARGV[2] ~= '' then
@@ -23,28 +29,41 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
 end
 local fields = {}
-for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
-redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), ARGV[1])
+local state = ARGV[7]
+if state == 'QUEUED' then
+  redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), ARGV[1])
+else
+  redis.call('ZADD', KEYS[7], tonumber(ARGV[6]), ARGV[1])
+end
 local region = redis.call('HGET', KEYS[2], 'region')
 local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*',
-  'type', 'job.state_changed', 'jobId', ARGV[1], 'region', region, 'from', '', 'to', 'QUEUED', 'at', ARGV[5], 'application', '')
+  'type', 'job.state_changed', 'jobId', ARGV[1], 'region', region, 'from', '', 'to', state, 'at', ARGV[5], 'application', '')
 redis.call('XADD', KEYS[5], id,
-  'type', 'job.state_changed', 'jobId', ARGV[1], 'region', region, 'from', '', 'to', 'QUEUED', 'at', ARGV[5], 'application', '')
+  'type', 'job.state_changed', 'jobId', ARGV[1], 'region', region, 'from', '', 'to', state, 'at', ARGV[5], 'application', '')
+if state ~= 'QUEUED' then redis.call('EXPIRE', KEYS[5], tonumber(ARGV[9])) end
+if ARGV[8] ~= '' then
+  redis.call('HINCRBY', KEYS[8], ARGV[8], 1)
+  redis.call('EXPIRE', KEYS[8], tonumber(ARGV[10]))
+end
 return {'created', id}
 `;
 
 /**
  * transition
- * KEYS: jobKey, events, jobEvents, tracked(region), appJobs(region), finished(region), pending(region), reconcile(region)
+ * KEYS: jobKey, events, jobEvents, tracked(region), appJobs(region), finished(region), pending(region), reconcile(region),
+ *       adoption(region, today)
  * ARGV: to ("" = keep state), allowedFrom (comma list, "" = any), at, maxLen, applicationJson,
- *       atMs, retentionSeconds, trackAppId ("" = none), trackScore, field, value, ...
+ *       atMs, retentionSeconds, trackAppId ("" = none), trackScore, countAdoption ("1" | "0"),
+ *       adoptionTtlSeconds, field, value, ...
  * → {outcome, previousState, eventId}; outcome: ok | missing | terminal | conflict
  *
  * Tracking goes with the state: trackAppId adds the application to the region's tracked set in
  * the same step (ACCEPTED and tracked are never apart), and a terminal move removes the job's
- * application from it, records the finish time for retention and expires the job's own stream.
+ * application from it, records the finish time for retention, expires the job's own stream and
+ * counts the end in the migration view (by state, team and DAG: a job ends once, so it counts once).
  */
 export const TRANSITION = `
 ${luaAllowed}
@@ -61,7 +80,7 @@ local to = ARGV[1]
 if to == '' then to = cur end
 if to ~= cur and not (ALLOWED[cur] and ALLOWED[cur][to]) then return {'conflict', cur, ''} end
 local fields = {'state', to, 'updatedAt', ARGV[3]}
-for i = 10, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
 if TERMINAL[to] then
   fields[#fields + 1] = 'finishedAt'; fields[#fields + 1] = ARGV[3]
 end
@@ -79,6 +98,16 @@ if TERMINAL[to] then
   end
   redis.call('ZREM', KEYS[8], jobId)
   redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), jobId)
+  if ARGV[10] == '1' then
+    local raw = redis.call('HGET', KEYS[1], 'labels')
+    local labels = {}
+    if raw and raw ~= '' then labels = cjson.decode(raw) end
+    local team, dag = labels['team'], labels['dag']
+    if type(team) ~= 'string' then team = '' end
+    if type(dag) ~= 'string' then dag = '' end
+    redis.call('HINCRBY', KEYS[9], to .. '${ADOPTION_FIELD_SEPARATOR}' .. team .. '${ADOPTION_FIELD_SEPARATOR}' .. dag, 1)
+    redis.call('EXPIRE', KEYS[9], tonumber(ARGV[11]))
+  end
 elseif ARGV[8] ~= '' then
   redis.call('ZADD', KEYS[4], tonumber(ARGV[9]), ARGV[8])
   redis.call('HSET', KEYS[5], ARGV[8], jobId)

@@ -158,7 +158,7 @@ test('GET /v1/regions shows rollout, health and queue counts', async () => {
   const res = await stack.request('GET', '/v1/regions');
   assert.equal(res.status, 200);
   const ra = res.body.regions.find((r: { name: string }) => r.name === 'ra');
-  assert.deepEqual(ra.rollout, { mode: 'on' });
+  assert.deepEqual(ra.rollout, { mode: 'on', canary: { teams: [], dags: [], tasks: [], percent: 0 }, version: 0, source: 'file', updatedAt: null, updatedBy: null, reason: null });
   assert.equal(typeof ra.queue.waiting, 'number');
   assert.equal(typeof ra.trackedApplications, 'number');
   const onlyA = await stack.request('GET', '/v1/regions', { token: RA_ONLY });

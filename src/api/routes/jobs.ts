@@ -5,7 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { checkRegionLimits, isTerminal, JOB_STATES, jobError, jobView, parseJobSpec, type JobSpec } from '../../jobs/index.ts';
-import { toJobView, type JobRecord } from '../../store/index.ts';
+import type { Region } from '../../regions/index.ts';
+import { decide, shadowReport } from '../../rollout/index.ts';
+import { getRegionHealth, toJobView, type JobRecord } from '../../store/index.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { assertRegion, mayUseRegion, type Principal } from '../auth.ts';
@@ -40,24 +42,38 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       headers: submitHeaders,
       body: jobSpecBody,
       response: {
-        202: job('accepted: the job is recorded and queued'),
+        202: job('accepted: the job is recorded and queued — or, in a region in shadow mode, recorded SHADOWED with its `shadow` report (it will not run: run it the old way)'),
         200: job('the same Idempotency-Key and body again: the existing job'),
-        ...v1Errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'FORBIDDEN_REGION', 'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        ...v1Errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'FORBIDDEN_REGION', 'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'NOT_IN_ROLLOUT', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
       },
     },
   }, async (request, reply) => {
     const principal = request.principal!;
     const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
-    const spec = validateSpec(request.body, deps, principal);
-    const region = regions.get(spec.region)!;
-
+    const parsed = parseSpec(request.body, deps, principal);
+    const region = regions.get(parsed.region)!;
     const hash = bodyHash(request.body);
+    // Judged by the rollout in force now; a job accepted earlier is answered as it was accepted.
+    const rollout = await deps.rollouts.current(region.name, region.rollout);
+    const decision = decide(rollout, { ...pickLabels(parsed.labels), rolloutKey: parsed.rolloutKey });
+    if (decision.route === 'legacy') {
+      const earlier = idempotencyKey ? await acceptedEarlier(deps, principal, idempotencyKey, hash) : null;
+      if (earlier) return reply.status(200).send(toJobView(earlier));
+      const code = rollout.mode === 'off' ? 'REGION_DISABLED' : 'NOT_IN_ROLLOUT';
+      await deps.adoption.countRefusal(region.name, parsed.labels, code);
+      throw new ApiError(code, `region ${region.name}: ${decision.reason}`);
+    }
+    const shadow = decision.route === 'shadow';
+    // In shadow mode what the region would refuse (limits, unknown checks) is part of the report, not a 400.
+    const spec = shadow ? parsed : checkAgainstRegion(parsed, region);
     const newJob = {
       id: `job_${ulid()}`,
       spec,
       principal: principal.name,
       timeoutSeconds: spec.timeoutSeconds ?? region.yarn.defaults.timeoutSeconds,
       idempotency: idempotencyKey ? { key: idempotencyKey, bodyHash: hash } : null,
+      rollout: { mode: rollout.mode as 'shadow' | 'canary' | 'on', reason: decision.reason },
+      ...(shadow ? { shadow: shadowReport(spec, region, await getRegionHealth(deps.redis, deps.store.keys, region.name), Date.now()) } : {}),
     };
     let created = await store.create(newJob);
     if (!created.created) {
@@ -76,8 +92,12 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       }
     }
     if (!created.created) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" is being used by another submission right now`);
-    await enqueueOrFail(deps, created.job);
-    request.log.info({ jobId: created.job.id, region: spec.region }, 'job accepted');
+    if (shadow) {
+      request.log.info({ jobId: created.job.id, region: region.name, wouldRun: newJob.shadow!.wouldRun }, 'job shadowed');
+    } else {
+      await enqueueOrFail(deps, created.job);
+      request.log.info({ jobId: created.job.id, region: region.name }, 'job accepted');
+    }
     return reply.status(202).header('location', `/v1/jobs/${created.job.id}`).send(toJobView(created.job));
   });
 
@@ -153,7 +173,8 @@ async function enqueueOrFail(deps: ApiDeps, job: JobRecord): Promise<void> {
   }
 }
 
-function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSpec {
+/** The spec's own rules, then the region: it exists and the caller may use it. */
+function parseSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSpec {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new ApiError('INVALID_JOB_SPEC', 'the body must be a JSON object', [{ path: [], message: 'must be a JSON object' }]);
   }
@@ -163,10 +184,12 @@ function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSp
   }
   const parsed = parseJobSpec(body);
   if (!parsed.ok) throw new ApiError('INVALID_JOB_SPEC', describe(parsed.issues), parsed.issues);
-  const spec = parsed.spec;
-  assertRegion(principal, spec.region);
-  const r = deps.regions.get(spec.region)!;
-  if (r.rollout.mode === 'off') throw new ApiError('REGION_DISABLED', `region ${spec.region} is switched off (rollout mode "off")`);
+  assertRegion(principal, parsed.spec.region);
+  return parsed.spec;
+}
+
+/** What the region refuses: resources or timeout over its limits, a check it does not have. */
+function checkAgainstRegion(spec: JobSpec, r: Region): JobSpec {
   const issues = checkRegionLimits(spec, r.yarn.limits);
   const checks = r.preflight.checks.map((c) => c.name);
   spec.requires.forEach((name, i) => {
@@ -174,6 +197,20 @@ function validateSpec(body: unknown, deps: ApiDeps, principal: Principal): JobSp
   });
   if (issues.length) throw new ApiError('INVALID_JOB_SPEC', describe(issues), issues);
   return spec;
+}
+
+/** The job this Idempotency-Key and body were accepted as before the rollout changed, if any. */
+async function acceptedEarlier(deps: ApiDeps, principal: Principal, key: string, hash: string): Promise<JobRecord | null> {
+  const found = await deps.store.findByIdempotencyKey(principal.name, key);
+  if (!found) return null;
+  if (found.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${key}" was used for job ${found.jobId} with a different body`);
+  const job = await deps.store.get(found.jobId);
+  // ENQUEUE_FAILED never ran: a retry now is a new submission, judged by today's rollout.
+  return job && job.error?.code !== 'ENQUEUE_FAILED' ? job : null;
+}
+
+function pickLabels(labels: Record<string, string>): { team?: string; dag?: string; task?: string } {
+  return { team: labels.team, dag: labels.dag, task: labels.task };
 }
 
 function describe(issues: { path: (string | number)[]; message: string }[]): string {

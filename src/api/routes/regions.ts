@@ -6,12 +6,13 @@ import { z } from 'zod';
 import type { ApiDeps } from '../api-deps.ts';
 import { getRegionHealth } from '../../store/index.ts';
 import { mayUseRegion } from '../auth.ts';
+import { rolloutView } from '../../rollout/index.ts';
 import { json, v1Errors } from '../openapi.ts';
 
 const count = z.number().int();
 const regionView = z.object({
   name: z.string(),
-  rollout: z.object({ mode: z.enum(['on', 'off']) }),
+  rollout: rolloutView,
   health: z.object({
     status: z.enum(['unknown', 'ok', 'degraded']),
     intake: z.enum(['open', 'paused', 'unknown']).describe('open: the worker takes jobs; paused: a critical check fails; unknown: no worker reported'),
@@ -33,12 +34,13 @@ export function regionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }, async (request) => {
     const visible = [...deps.regions.values()].filter((r) => mayUseRegion(request.principal!, r.name));
     const regions = await Promise.all(visible.map(async (r) => {
-      const [queue, tracked, health] = await Promise.all([
+      const [queue, tracked, health, rollout] = await Promise.all([
         deps.producer.counts(r.name),
         deps.redis.zcard(deps.store.keys.tracked(r.name)),
         getRegionHealth(deps.redis, deps.store.keys, r.name),
+        deps.rollouts.current(r.name, r.rollout),
       ]);
-      return { name: r.name, rollout: r.rollout, health, queue, trackedApplications: tracked };
+      return { name: r.name, rollout, health, queue, trackedApplications: tracked };
     }));
     return { regions };
   });
