@@ -153,7 +153,8 @@ export class Stack {
     await exited;
   }
 
-  async request<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<Response<T>> {
+  /** A request to the stack's API, or with `base` to another API process of the same stack. */
+  async request<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string>; base?: string } = {}): Promise<Response<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? ADMIN_TOKEN : opts.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -161,7 +162,7 @@ export class Stack {
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${this.api}${path}`, { method, headers, body });
+    const res = await fetch(`${opts.base ?? this.api}${path}`, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try { parsed = JSON.parse(text); } catch { /* not JSON */ }
