@@ -11,7 +11,8 @@ const lastEventId = documentOnly(z.object({
 }));
 
 const events = (what: string) => text(`${what}. Each event: \`id:\` (the stream id, for Last-Event-ID), \`event:\` (its type), \`data:\` (the event as JSON: `
-  + '`{id, type: "job.state_changed", jobId, region, from, to, at, application}` or `{id, type: "region.health_changed", region, from, to, at}`). '
+  + '`{id, type: "job.state_changed", jobId, region, from, to, at, application}` or `{id, type: "region.health_changed", region, from, to, at}` '
+  + 'or `{id, type: "region.rollout_changed", region, from, to, version, by, reason, at}` (modes; the whole setting is in the rollout history)). '
   + 'Comment lines (`: heartbeat`) keep the connection open.', 'text/event-stream');
 
 export const jobEventsSchema = {
