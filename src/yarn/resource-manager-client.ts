@@ -8,9 +8,10 @@ import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { YarnError, errorFromStatus, truncate } from './errors.ts';
 import type {
-  ApplicationSubmission, ClusterInfo, KillOptions, KillResult, ListApplicationsQuery, NewApplication,
+  ApplicationSubmission, ClusterInfo, KillOptions, KillResult, LeafQueues, ListApplicationsQuery, NewApplication,
   ResourceManager, YarnAppState, YarnApplication,
 } from './resource-manager.ts';
+import { leafQueuesOf } from './scheduler-queues.ts';
 import {
   appResponseSchema, appsResponseSchema, clusterInfoResponseSchema, killResponseSchema,
   newApplicationResponseSchema, type AppBody,
@@ -55,6 +56,7 @@ class NotActive {
 
 const APPS = '/ws/v1/cluster/apps';
 const CLUSTER_INFO = '/ws/v1/cluster/info';
+const SCHEDULER = '/ws/v1/cluster/scheduler';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_KILL_POLL_MS = 500;
 /** A kill still "in progress" after this is reported, not waited on forever. */
@@ -168,6 +170,12 @@ export class ResourceManagerClient implements ResourceManager {
       resourceManagerVersion: info.resourceManagerVersion,
       startedOn: info.startedOn,
     };
+  }
+
+  async leafQueues(signal?: AbortSignal): Promise<LeafQueues> {
+    const answer = await this.call({ step: 'scheduler queues', method: 'GET', path: SCHEDULER, ok: [200] }, signal);
+    // A 200 whose shape we don't understand is "the RM can't say" (names null, with why), not an error.
+    return leafQueuesOf(answer.json);
   }
 
   /**

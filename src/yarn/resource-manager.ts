@@ -3,6 +3,10 @@
 // ResourceManagerClient (resource-manager-client.ts); tests use the same class against the
 // in-repo emulator or a real RM.
 
+import type { LeafQueues } from './scheduler-queues.ts';
+
+export type { LeafQueues } from './scheduler-queues.ts';
+
 /** YARN's application states, as the RM reports them. */
 export type YarnAppState =
   | 'NEW' | 'NEW_SAVING' | 'SUBMITTED' | 'ACCEPTED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
@@ -103,4 +107,10 @@ export interface ResourceManager {
   /** requestKill repeated until the RM answers 200, the signal aborts, or deadlineMs passes (KILL_TIMEOUT). */
   kill(id: string, diagnostics: string, opts?: KillOptions): Promise<string>;
   clusterInfo(signal?: AbortSignal): Promise<ClusterInfo>;
+  /**
+   * The queue names a submission may use now (GET /ws/v1/cluster/scheduler): a closed list, or
+   * names null when the RM can't say (its scheduler or answer makes no closed list). Throws
+   * YarnError when the RM could not be asked (unreachable, no active RM, an HTTP error).
+   */
+  leafQueues(signal?: AbortSignal): Promise<LeafQueues>;
 }

@@ -59,3 +59,27 @@ export const clusterInfoResponseSchema = z.object({
 });
 
 export type AppBody = z.infer<typeof appSchema>;
+
+/** GET /ws/v1/cluster/scheduler (SchedulerTypeInfo): schedulerInfo's shape depends on its type
+ * (capacityScheduler, fairScheduler, fifoScheduler), so only the type is checked here. */
+export const schedulerResponseSchema = z.object({
+  scheduler: z.object({ schedulerInfo: z.looseObject({ type: z.string() }) }),
+});
+
+/** One CapacityScheduler queue (CapacitySchedulerQueueInfo; the root is CapacitySchedulerInfo):
+ * only what tells leaves, paths, state and auto-creation. Children are checked one by one. */
+export const capacityQueueSchema = z.object({
+  /** "capacitySchedulerLeafQueueInfo" on leaves; absent on parents; "capacityScheduler" on root. */
+  type: z.string().nullish(),
+  queueName: z.string().min(1),
+  /** root.a.x; reported by Hadoop 3.x. */
+  queuePath: z.string().min(1).nullish(),
+  /** RUNNING, STOPPED or DRAINING; absent on root. */
+  state: z.string().nullish(),
+  /** off, legacy or flexible (3.4). */
+  autoCreationEligibility: z.string().nullish(),
+  autoCreateChildQueueEnabled: z.boolean().nullish(),
+  queues: z.object({ queue: z.unknown() }).nullish(),
+});
+
+export type CapacityQueueBody = z.infer<typeof capacityQueueSchema>;
