@@ -69,6 +69,9 @@ test('Redis SIGKILLed for a while under load: bounded answers meanwhile, nothing
       timed('GET /v1/jobs/{id}', () => stack.request('GET', `/v1/jobs/${accepted[0]}`)),
       timed('GET /v1/regions', () => stack.request('GET', '/v1/regions')),
       timed('POST /v1/jobs/{id}/cancel', () => stack.request('POST', `/v1/jobs/${accepted[0]}/cancel`)),
+      timed('GET /v1/regions/{name}/rollout/decision', () => stack.request('GET', '/v1/regions/ra/rollout/decision?dag=d&task=t')),
+      timed('PUT /v1/regions/{name}/rollout', () => stack.request('PUT', '/v1/regions/ra/rollout', { body: { mode: 'on', reason: 'during the outage' } })),
+      timed('GET /v1/analytics/adoption', () => stack.request('GET', '/v1/analytics/adoption?by=team')),
       timed('/readyz', () => stack.request('GET', '/readyz', { token: null })),
       timed('/healthz', () => stack.request('GET', '/healthz', { token: null })),
     ]);
@@ -77,7 +80,8 @@ test('Redis SIGKILLed for a while under load: bounded answers meanwhile, nothing
   assert.deepEqual(slow, [], 'every request answered within 2 s');
   assert.deepEqual([...answers.get('/healthz')!], [200]);
   assert.deepEqual([...answers.get('/readyz')!], [503]);
-  for (const what of ['POST /v1/jobs', 'GET /v1/jobs', 'GET /v1/jobs/{id}', 'GET /v1/regions', 'POST /v1/jobs/{id}/cancel']) {
+  for (const what of ['POST /v1/jobs', 'GET /v1/jobs', 'GET /v1/jobs/{id}', 'GET /v1/regions', 'POST /v1/jobs/{id}/cancel',
+    'GET /v1/regions/{name}/rollout/decision', 'PUT /v1/regions/{name}/rollout', 'GET /v1/analytics/adoption']) {
     assert.deepEqual([...answers.get(what)!], [503], what);
   }
   assert.ok(refusedSubmits.length > 0);
