@@ -9,7 +9,14 @@ export interface AppInfoContext {
   nodeHttpAddress: string;
 }
 
+/** Failed by the scheduler before any attempt (an unknown or parent queue): a 3.4.2 RM shows no
+ * trackingUrl and trackingUI UNASSIGNED for it, even once final. */
+function neverAttempted(app: EmulatedApp): boolean {
+  return app.amContainerId === null && isFinalStateStored(app) && app.finalStatus === 'FAILED';
+}
+
 function trackingUi(app: EmulatedApp): string {
+  if (neverAttempted(app)) return 'UNASSIGNED';
   if (isFinalStateStored(app)) return 'History';
   return app.state === 'RUNNING' || app.state === 'KILLING' ? 'ApplicationMaster' : 'UNASSIGNED';
 }
@@ -53,6 +60,7 @@ export function toAppInfo(app: EmulatedApp, ctx: AppInfoContext): Record<string,
     unmanagedApplication: false,
     amNodeLabelExpression: '',
   };
+  if (neverAttempted(app)) delete info.trackingUrl;
   if (app.amContainerId) {
     info.amContainerLogs = `http://${ctx.nodeHttpAddress}/node/containerlogs/${app.amContainerId}/${app.user}`;
     info.amHostHttpAddress = ctx.nodeHttpAddress;

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { formatApplicationId, formatAttemptId, formatContainerId } from './application-id.ts';
 import { isFinalStateStored, yarnState, type EmulatedApp, type ShellContainer } from './emulated-app.ts';
 import { nodeHttpAddress, type EmulatorConfig } from './options.ts';
+import type { EmulatedScheduler } from './scheduler.ts';
 import { isGroupAlive, signalGroup } from './process-group.ts';
 import { launchShellContainers } from './shell-containers.ts';
 import { amCrashDiagnostics, dsFailureDiagnostics, initShellAm } from './shell-am.ts';
@@ -23,6 +24,7 @@ export class AppLifecycle {
     private readonly config: Readonly<EmulatorConfig>,
     private readonly workDir: string,
     private readonly rmUrl: () => string,
+    private readonly scheduler: EmulatedScheduler,
   ) {}
 
   private get log(): Logger {
@@ -82,14 +84,18 @@ export class AppLifecycle {
     return app;
   }
 
-  /** The state store has the app; the scheduler takes it or rejects it. */
+  /**
+   * The state store has the app; the scheduler takes it or fails it (the submit answered 202
+   * already). Taken, the app reports its queue by full path: "default" reads root.default.
+   */
   private onSaved(app: EmulatedApp): void {
     app.state = 'SUBMITTED';
-    if (!this.config.queues.includes(app.queue)) {
-      this.finish(app, 'FAILED', 'FAILED',
-        `Application ${app.id} submitted by user ${app.user} to unknown queue: ${app.queue}`);
+    const placement = this.scheduler.place(app.queue, app.id, app.user);
+    if (!placement.ok) {
+      this.finish(app, 'FAILED', 'FAILED', placement.diagnostics);
       return;
     }
+    app.queue = placement.queuePath;
     this.schedule(app, this.config.acceptDelayMs, () => this.onAccepted(app));
   }
 

@@ -1,5 +1,5 @@
 // CLI for the local dev stack: node --import tsx src/emulator/main.ts [--port 8088] [--host H]
-// [--work-dir DIR] [--standby]. Prints the URL on stdout, logs to stderr, stops on SIGINT/SIGTERM.
+// [--work-dir DIR] [--queues default,etl] [--standby]. Prints the URL on stdout, logs to stderr, stops on SIGINT/SIGTERM.
 
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'work-dir': { type: 'string' },
       'accept-delay-ms': { type: 'string' },
+      queues: { type: 'string' },
       standby: { type: 'boolean', default: false },
     },
   });
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     workDir: values['work-dir'],
     acceptDelayMs: values['accept-delay-ms'] === undefined ? undefined : Number(values['accept-delay-ms']),
     haState: values.standby ? 'STANDBY' : 'ACTIVE',
+    queues: values.queues === undefined ? undefined : values.queues.split(',').map((q) => q.trim()),
     logger,
   });
   process.stdout.write(`${rm.url}\n`);

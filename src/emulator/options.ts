@@ -2,6 +2,7 @@
 // Temporal's worker-options). Nothing else in the emulator reads RmEmulatorOptions directly.
 
 import pino, { type Logger } from 'pino';
+import { checkQueueNames } from './scheduler.ts';
 
 export type HaState = 'ACTIVE' | 'STANDBY';
 
@@ -18,6 +19,8 @@ export interface RmEmulatorOptions {
   haState?: HaState;
   /** Delay added to every response. */
   latencyMs?: number;
+  /** The CapacityScheduler's leaf queues, all directly under root. Default: ["default"], as a stock RM. */
+  queues?: readonly string[];
   /** Time from submit to ACCEPTED, again from ACCEPTED to RUNNING, and how long FINISHING lasts. Default 50 ms. */
   acceptDelayMs?: number;
   logger?: Logger;
@@ -34,7 +37,7 @@ export interface EmulatorConfig {
   logger: Logger;
   /** What new-application reports as maximum-resource-capability, and what submit checks against. */
   maxResource: { memory: number; vCores: number };
-  /** The one queue the emulated CapacityScheduler has. */
+  /** The leaf queues (under root) the emulated CapacityScheduler starts with; setQueues changes them. */
   queues: readonly string[];
   /** yarn.resourcemanager.am.max-attempts default; shows in the "failed N times" diagnostics. */
   globalMaxAppAttempts: number;
@@ -65,7 +68,7 @@ export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorC
     acceptDelayMs: nonNegative('acceptDelayMs', opts.acceptDelayMs ?? 50),
     logger: (opts.logger ?? pino({ level: 'silent' })).child({ module: 'rm-emulator' }),
     maxResource: Object.freeze({ memory: 8192, vCores: 8 }),
-    queues: Object.freeze(['default']),
+    queues: checkQueueNames(opts.queues ?? ['default']),
     globalMaxAppAttempts: 2,
     sigkillDelayMs: 250,
     nodeHttpAddress: '',

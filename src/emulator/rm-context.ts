@@ -6,12 +6,14 @@ import type { AppRegistry } from './app-registry.ts';
 import type { HttpFaults } from './http-faults.ts';
 import type { EmulatorConfig, HaState } from './options.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
+import type { EmulatedScheduler } from './scheduler.ts';
 
 export interface RmContext {
   config: Readonly<EmulatorConfig>;
   registry: AppRegistry;
   lifecycle: AppLifecycle;
   faults: HttpFaults;
+  scheduler: EmulatedScheduler;
   ha: { state: HaState; activeUrl: string | null };
   /** http://host:port of this emulator (known once it listens). */
   url(): string;

@@ -16,6 +16,7 @@ import { HttpFaults, type InjectedFailure } from './http-faults.ts';
 import { compileOptions, type RmEmulatorOptions } from './options.ts';
 import { isGroupAlive } from './process-group.ts';
 import type { RmContext } from './rm-context.ts';
+import { EmulatedScheduler } from './scheduler.ts';
 
 export interface EmulatedAppView {
   id: string;
@@ -40,6 +41,10 @@ export interface RmEmulator {
   injectFailure(f: InjectedFailure): void;
   /** Drops every injected failure not used up yet. */
   clearFailures(): void;
+  /** The CapacityScheduler's leaf queues now (under root, by short name). */
+  queues(): readonly string[];
+  /** Replaces the leaf queues, as an admin's refreshQueues would; apps already placed keep theirs. */
+  setQueues(names: readonly string[]): void;
   /** Become STANDBY: redirect to activeUrl (null: no active RM known). */
   setStandby(activeUrl: string | null): void;
   setActive(): void;
@@ -73,10 +78,12 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
   mkdirSync(workDir, { recursive: true });
 
   let url = '';
+  const scheduler = new EmulatedScheduler(config.queues);
   const ctx: RmContext = {
     config,
     registry: new AppRegistry(config.clusterTimestamp),
-    lifecycle: new AppLifecycle(config, workDir, () => url),
+    lifecycle: new AppLifecycle(config, workDir, () => url, scheduler),
+    scheduler,
     faults: new HttpFaults(config.latencyMs),
     ha: { state: config.haState, activeUrl: null },
     url: () => url,
@@ -148,6 +155,8 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
     },
     injectFailure: (f) => ctx.faults.inject(f),
     clearFailures: () => ctx.faults.clear(),
+    queues: () => scheduler.queues(),
+    setQueues: (names) => scheduler.setQueues(names),
     setStandby: (activeUrl) => {
       ctx.ha.state = 'STANDBY';
       ctx.ha.activeUrl = activeUrl;

@@ -71,6 +71,11 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
       throw new RestErrorResponse(restErrors.badRequest(
         `Application ${sub.applicationId} was not issued by this ResourceManager's new-application (emulator check)`));
     }
+    if (sub.queue === '') {
+      // RMAppManager's placement, before the app exists: a 3.4.2 RM answers 400 for "queue": "".
+      throw new RestErrorResponse(restErrors.badRequest(
+        `Failed to place application ${sub.applicationId} in a queue and submit context queue is null or empty`));
+    }
     if (sub.resource.memory < 0 || sub.resource.vCores < 0) {
       const type = sub.resource.memory < 0 ? 'memory-mb' : 'vcores';
       throw new RestErrorResponse(restErrors.badRequest(

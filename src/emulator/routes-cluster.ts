@@ -1,4 +1,5 @@
-// Cluster-level endpoints: /ws/v1/cluster[/info], /ws/v1/cluster/metrics and /isActive.
+// Cluster-level endpoints: /ws/v1/cluster[/info], /ws/v1/cluster/metrics, /ws/v1/cluster/scheduler
+// and /isActive.
 
 import type { FastifyInstance } from 'fastify';
 import { yarnState } from './emulated-app.ts';
@@ -64,6 +65,12 @@ export function registerClusterRoutes(app: FastifyInstance, ctx: RmContext): voi
         shutdownNodes: 0,
       },
     };
+  });
+
+  // Not exempt from a standby's redirect (ha-filter), like every other /ws/v1/cluster/* but /info.
+  app.get('/ws/v1/cluster/scheduler', async () => {
+    const live = ctx.registry.all().filter((a) => !['FINISHED', 'FAILED', 'KILLED'].includes(yarnState(a)));
+    return ctx.scheduler.schedulerInfo((queuePath) => live.filter((a) => a.queue === queuePath).length, ctx.config.maxResource);
   });
 
   // IsActiveServlet: 200 text when active, 405 (sendError) when not.

@@ -116,13 +116,13 @@ export function parseSubmission(rawBody: unknown, maxResource: { memory: number;
 
   const tags = checkTags(toList(body['application-tags']?.tag));
   const spec = body['am-container-spec'];
-  const queue = body.queue ?? '';
   return {
     applicationId,
     parsedId,
     name: body['application-name'] ?? '',
     applicationType: (body['application-type'] ?? '').slice(0, APPLICATION_TYPE_LENGTH),
-    queue: queue === '' ? 'default' : queue,
+    // Absent (or null): the RM's default queue. Empty: the route refuses it, as the RM does.
+    queue: body.queue ?? 'default',
     priority: body.priority ?? 0,
     maxAppAttempts: body['max-app-attempts'] ?? 0,
     tags,

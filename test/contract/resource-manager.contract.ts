@@ -45,11 +45,11 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
     });
     after(async () => { await target?.stop(); await dispatcher.close(); });
 
-    async function submit(script: string, opts: { tags?: string[]; appId?: string } = {}) {
+    async function submit(script: string, opts: { tags?: string[]; appId?: string; queue?: string } = {}) {
       const jobId = `job_${ulid()}`;
       const applicationId = opts.appId ?? (await rm.newApplication()).applicationId;
       const staged = await staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script, argv: [JOB_SCRIPT], env: {} }));
-      const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'contract', region: 'contract', namespace: 'contract', queue: 'default', memoryMb: 128, vcores: 1, script: staged }, am);
+      const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'contract', region: 'contract', namespace: 'contract', queue: opts.queue ?? 'default', memoryMb: 128, vcores: 1, script: staged }, am);
       if (opts.tags) submission.tags.push(...opts.tags);
       await rm.submitApplication(submission);
       return { jobId, applicationId, submission };
@@ -152,6 +152,42 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
       const res = await request(`${target.rmUrl}/ws/v1/cluster/apps/new-application`, { method: 'POST', dispatcher });
       assert.equal(res.statusCode, 401);
       await res.body.text();
+    });
+
+    test("the scheduler's queues: default, by its short name and by its full path", async () => {
+      assert.deepEqual(await rm.leafQueues(), { names: ['default', 'root.default'] });
+    });
+
+    test('a queue named by its full path (root.default): runs there', async () => {
+      const { applicationId } = await submit('echo full-path', { queue: 'root.default' });
+      const app = await until(applicationId, finished);
+      assert.equal(app.finalStatus, 'SUCCEEDED', app.diagnostics);
+      assert.equal(app.queue, 'root.default');
+    });
+
+    test('a queue the RM does not have: the submit answers 202, then the app fails without running', async () => {
+      // The scheduler decides after the app is saved: no submit error, a FAILED app instead.
+      const { applicationId } = await submit('echo never-runs', { queue: 'no-such-queue' });
+      const app = await until(applicationId, finished);
+      assert.equal(app.state, 'FAILED');
+      assert.equal(app.finalStatus, 'FAILED');
+      assert.equal(app.diagnostics, `Application ${applicationId} submitted by user sluice to unknown queue: no-such-queue`);
+      assert.equal(app.queue, 'no-such-queue');
+      assert.equal(app.trackingUrl, null);
+      assert.equal(app.amContainerLogs, null, 'no AM container was ever launched');
+    });
+
+    test('a parent queue (root): 202, then the app fails as submitted to a non-leaf queue', async () => {
+      const { applicationId } = await submit('echo never-runs', { queue: 'root' });
+      const app = await until(applicationId, finished);
+      assert.equal(app.state, 'FAILED');
+      assert.equal(app.diagnostics, `Application ${applicationId} submitted by user : sluice to non-leaf queue : root`);
+      assert.equal(app.trackingUrl, null);
+    });
+
+    test('an empty queue name: the submit itself is refused (400)', async () => {
+      await assert.rejects(submit('echo never-runs', { queue: '' }), (err: unknown) => err instanceof YarnError && err.code === 'BAD_REQUEST'
+        && /Failed to place application application_\d+_\d+ in a queue and submit context queue is null or empty/.test(err.message));
     });
 
     test('an empty list answers no applications', async () => {
