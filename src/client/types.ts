@@ -1,0 +1,86 @@
+// The API's shapes as the client returns them. Each comes from the server's own schema or type
+// (src/jobs, src/events/event.ts, src/rollout), imported as a type only, so the two cannot drift.
+
+import type { z } from 'zod';
+import type { JobStateChanged } from '../events/event.ts';
+import type { Job, JobState, jobSpec } from '../jobs/index.ts';
+import type { RolloutView } from '../rollout/rollout-views.ts';
+
+export type { Job, JobState } from '../jobs/index.ts';
+export type { JobStateChanged, RegionHealthChanged, RegionRolloutChanged, SluiceEvent } from '../events/event.ts';
+export type {
+  AdoptionReport, RolloutChange, RolloutChangeResult, RolloutDecision, RolloutHistoryEntry, RolloutView,
+} from '../rollout/rollout-views.ts';
+
+/** A job spec as sent: fields with defaults may be left out. */
+export type JobSpecInput = z.input<typeof jobSpec>;
+
+/**
+ * A finished job whose event stream has expired: one snapshot instead of its history, then the
+ * end (src/api/routes/events.ts). It has no event id.
+ */
+export interface JobSnapshot {
+  type: 'job.snapshot';
+  jobId: string;
+  region: string;
+  state: JobState;
+  at: string;
+  job: Job;
+}
+
+/** What a job's event stream carries. */
+export type JobEvent = JobStateChanged | JobSnapshot;
+
+export interface RegionCheckResult {
+  name: string;
+  type: string;
+  ok: boolean;
+  code: string;
+  message: string;
+  latencyMs: number;
+  at: string;
+  [more: string]: unknown;
+}
+
+/**
+ * One region of GET /v1/regions. Written out here because its schema lives with the route
+ * (src/api/routes/regions.ts), which the client may not import; the integration test compares
+ * it with a live answer.
+ */
+export interface RegionView {
+  name: string;
+  rollout: RolloutView;
+  health: {
+    status: 'unknown' | 'ok' | 'degraded';
+    /** open: the worker takes jobs; paused: a critical check fails; unknown: no worker reported. */
+    intake: 'open' | 'paused' | 'unknown';
+    checks: RegionCheckResult[];
+    tracking: { ok: boolean; message: string | null; at: string } | null;
+    at: string | null;
+  };
+  queue: { waiting: number; active: number; delayed: number; failed: number; completed: number };
+  trackedApplications: number;
+}
+
+export interface ListJobsQuery {
+  region?: string;
+  state?: JobState;
+  /** `key:value` */
+  label?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RolloutDecisionQuery {
+  team?: string;
+  dag?: string;
+  task?: string;
+  rolloutKey?: string;
+}
+
+export interface AdoptionQuery {
+  by: 'region' | 'team' | 'dag';
+  /** First UTC day counted, YYYY-MM-DD. */
+  since?: string;
+  region?: string;
+}
