@@ -3,6 +3,7 @@
 
 import { Command } from 'commander';
 import { Shutdown } from '../runtime/index.ts';
+import { registerClientCommands } from './client/index.ts';
 
 const shutdown = new Shutdown();
 const program = new Command('sluice').description('Job-submission gateway: HTTP → region queue → YARN');
@@ -41,6 +42,10 @@ program.command('dev').description('run a local stack: Redis, a real YARN when J
     const { runDevStack } = await import('../dev/dev-stack.ts');
     await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo), emulator: Boolean(opts.emulator) }, shutdown);
   });
+
+// submit, status, wait, logs, cancel, ls, regions, rollout, adoption: they talk to a Sluice over
+// HTTP and stop on Ctrl-C by aborting their requests, not through the server's Shutdown.
+registerClientCommands(program);
 
 program.parseAsync().catch((err: Error) => {
   // Start-up cut short by a signal: the stop already under way exits.

@@ -40,7 +40,8 @@ export function progressText(job: ProgressJob, now = Date.now()): string {
 
 export class ProgressLine {
   private job: ProgressJob | null = null;
-  private drawn = false;
+  /** The text on screen now, or null when the line is not drawn. */
+  private drawn: string | null = null;
   private lastPlain = '';
   private timer: NodeJS.Timeout | null = null;
   /** Text written above the line that did not end in a newline yet (drawn once it does). */
@@ -99,27 +100,29 @@ export class ProgressLine {
   stop({ keep }: { keep: boolean }): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (!this.interactive || !this.drawn) return;
+    if (!this.interactive || this.drawn === null) return;
     if (keep) {
       this.draw();
       this.stream.write('\n');
     } else {
       this.stream.write(CLEAR_LINE);
     }
-    this.drawn = false;
+    this.drawn = null;
   }
 
   private clear(): void {
-    if (this.drawn) this.stream.write(CLEAR_LINE);
-    this.drawn = false;
+    if (this.drawn !== null) this.stream.write(CLEAR_LINE);
+    this.drawn = null;
   }
 
   private draw(): void {
     if (!this.job) return;
     // A line wider than the terminal wraps, and "\r" would then redraw only its last row.
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-    const text = progressText(this.job);
-    this.stream.write(`${CLEAR_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
-    this.drawn = true;
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
+    const full = progressText(this.job);
+    const text = full.length > width ? `${full.slice(0, width - 1)}…` : full;
+    if (text === this.drawn) return;
+    this.stream.write(`${CLEAR_LINE}${text}`);
+    this.drawn = text;
   }
 }

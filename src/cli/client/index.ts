@@ -1,0 +1,1 @@
+export { registerClientCommands } from './register-client-commands.ts';
