@@ -1,14 +1,19 @@
 // Runs a region's preflight checks through its routing at start and every intervalSeconds, keeps
 // the latest result of each, and says when intake must pause (a critical check fails: the
-// ResourceManager, or any check the region marks critical) or may resume.
+// ResourceManager, or any check the region marks critical) or may resume. Each round also reads
+// the RM's leaf queues for the listener (leaf-queue-watch.ts), beside the checks: never one of them.
 
 import type { Logger } from 'pino';
 import { isRequired, runChecks, type CheckResult, type PreflightDeps } from '../preflight/index.ts';
 import type { Region } from '../regions/index.ts';
+import { ResourceManagerClient } from '../yarn/resource-manager-client.ts';
+import { LeafQueueWatch } from './leaf-queue-watch.ts';
 
 export interface PreflightListener {
   onRound(results: CheckResult[], allOk: boolean, criticalOk: boolean): Promise<void>;
   onIntake(open: boolean): Promise<void>;
+  /** The RM's leaf queues: names, or null when the RM can't say. Without it no queues are read. */
+  onQueues?(names: string[] | null): Promise<void>;
 }
 
 export class PreflightMonitor {
@@ -17,13 +22,21 @@ export class PreflightMonitor {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<unknown> | null = null;
   private readonly abort = new AbortController();
+  private readonly queues: LeafQueueWatch | null;
 
   constructor(
     private readonly region: Region,
     private readonly deps: Omit<PreflightDeps, 'signal'>,
     private readonly listener: PreflightListener,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const onQueues = listener.onQueues?.bind(listener);
+    // Its own client over the region's routing (HA failover included), as the checks have theirs.
+    this.queues = onQueues ? new LeafQueueWatch(new ResourceManagerClient({
+      resourceManagers: [...deps.yarn.resourceManagers], user: deps.yarn.user, dispatcher: deps.routing.dispatcher,
+      requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }),
+    }), onQueues, log) : null;
+  }
 
   /** Runs the first round (intake decided by it), then keeps checking in the background. */
   async start(): Promise<void> {
@@ -39,6 +52,8 @@ export class PreflightMonitor {
   }
 
   async runRound(): Promise<CheckResult[]> {
+    // Not awaited: a slow or failing read never delays the checks or the intake decision.
+    void this.queues?.update(this.abort.signal);
     const running = runChecks(this.region.preflight.checks, { ...this.deps, signal: this.abort.signal });
     this.round = running;
     const results = await running;
@@ -72,5 +87,6 @@ export class PreflightMonitor {
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     await this.round?.catch(() => {});
+    await this.queues?.settled();
   }
 }

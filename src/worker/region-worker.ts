@@ -18,7 +18,7 @@ import { createSubmitProcessor } from '../queue/submit-processor.ts';
 import type { Region } from '../regions/index.ts';
 import { buildRouting } from '../routing/index.ts';
 import { FileStagingStore } from '../staging/index.ts';
-import { JobStore, jobStoreOptions, keysFor, updateRegionHealth } from '../store/index.ts';
+import { JobStore, jobStoreOptions, keysFor, setRegionQueues, updateRegionHealth } from '../store/index.ts';
 import type { SluiceConfig } from '../config/config.ts';
 import { Tracker } from '../tracker/tracker.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
@@ -61,6 +61,7 @@ export class RegionWorker {
     let intakeStarted = false;
     const preflight = new PreflightMonitor(region, { routing, yarn: region.yarn }, {
       onRound: (results, allOk, criticalOk) => health({ checks: { results, allOk, criticalOk } }),
+      onQueues: (names) => setRegionQueues(redis, store.keys, region.name, names),
       onIntake: async (open) => {
         if (!submitWorker) return;
         if (open && !intakeStarted) {
