@@ -66,7 +66,10 @@ export class SluiceClient {
     return this.http.url;
   }
 
-  /** POST /v1/jobs. `created` is false when the idempotencyKey named a job already there (200). */
+  /**
+   * POST /v1/jobs. `created` is false when the idempotencyKey named a job already there (200) —
+   * which may be one an earlier try of this same call created, if its answer was lost on the way.
+   */
   async submit(spec: JobSpecInput, opts: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<{ job: Job; created: boolean }> {
     const key = opts.idempotencyKey;
     const { status, body } = await this.http.json<Job>({

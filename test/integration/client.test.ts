@@ -385,7 +385,7 @@ test('a dead server: SluiceConnectionError naming the URL, within the bounded re
   await assert.rejects(new SluiceClient({ url, token: secret }).getJob('job_01JZZZZZZZZZZZZZZZZZZZZZZZ'), (e: unknown) =>
     e instanceof SluiceConnectionError && e.url === url && e.message === `cannot reach Sluice at ${url}: connection refused` && !e.message.includes(secret));
   const elapsed = Date.now() - started;
-  assert.ok(elapsed >= 1500 && elapsed < 4000, `five retries took ${elapsed} ms (bounded: 1.55–3.1 s of backoff)`);
+  assert.ok(elapsed >= 1500 && elapsed < 5000, `five retries took ${elapsed} ms (bounded: 1.55–3.1 s of backoff)`);
   started = Date.now();
   await assert.rejects(new SluiceClient({ url, retries: 0 }).submit(shell('true')), SluiceConnectionError);
   assert.ok(Date.now() - started < 500);
@@ -432,18 +432,18 @@ test('abort during a Retry-After wait: it ends at once and leaves nothing runnin
     try { await new SluiceClient({ url: ${JSON.stringify(front.url)} }).regions({ signal: ac.signal }); }
     catch (e) { console.log(JSON.stringify({ name: e.name, ms: Date.now() - started })); }
   `;
-  const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  let answeredAt = 0;
+  child.stdout.on('data', (d) => { out += d; answeredAt ||= Date.now(); });
   child.stderr.on('data', (d) => { out += d; });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const took = Date.now() - started;
+  const lingered = Date.now() - answeredAt;
   assert.equal(code, 0, out);
   const result = JSON.parse(out.trim().split('\n').at(-1)!);
   assert.equal(result.name, 'AbortError');
   assert.ok(result.ms < 1000, `the call ended ${result.ms} ms after it began`);
-  assert.ok(took < 8000, `the process exited ${took} ms after it started (a leftover 20 s timer would hold it)`);
+  assert.ok(lingered < 3000, `the process exited ${lingered} ms after the call ended (a leftover 20 s timer would hold it)`);
   assert.equal(front.seen.length, 1);
 });
 
