@@ -31,7 +31,10 @@ before(async () => {
   apiB = await startApiProcess(stack.env);
   // Shadow reports read the health the workers publish: wait until both regions have reported.
   for (const region of ['ra', 'rb']) {
-    await waitFor(async () => (await regionView(region)).health.intake === 'open', { what: `region ${region} reports its health`, timeoutMs: 20_000 });
+    await waitFor(async () => {
+      const { health } = await regionView(region);
+      return health.intake === 'open' && health.queues !== null;
+    }, { what: `region ${region} reports its health and its RM's queues`, timeoutMs: 20_000 });
   }
 });
 
@@ -77,16 +80,17 @@ test('shadow: recorded SHADOWED with a report, never sent to YARN; the region\'s
   assert.equal(fine.body.rollout.mode, 'shadow');
   assert.equal(fine.body.shadow.wouldRun, true, JSON.stringify(fine.body.shadow));
   assert.deepEqual(fine.body.shadow.findings, []);
-  assert.equal(fine.body.shadow.queue.name, 'default');
+  assert.deepEqual(fine.body.shadow.queue, { name: 'default', known: true });
   assert.ok(fine.body.finishedAt);
 
   const bad = await stack.submit(labelled('rb', { team: 'search', dag: 'd', task: 'bad' }, {
-    requires: ['kms', 'vault'], resources: { memoryMb: 999_999 },
+    requires: ['kms', 'vault'], resources: { memoryMb: 999_999 }, queue: 'no-such-queue',
   }), { token: TEAM_TOKEN });
   assert.equal(bad.status, 202, JSON.stringify(bad.body));
   assert.equal(bad.body.shadow.wouldRun, false);
   const codes = bad.body.shadow.findings.map((f: { code: string }) => f.code).sort();
-  assert.deepEqual(codes, ['CHECK_FAILING', 'LIMIT_EXCEEDED', 'UNKNOWN_CHECK']);
+  assert.deepEqual(codes, ['CHECK_FAILING', 'LIMIT_EXCEEDED', 'UNKNOWN_CHECK', 'UNKNOWN_QUEUE']);
+  assert.deepEqual(bad.body.shadow.queue, { name: 'no-such-queue', known: false });
   const failing = bad.body.shadow.findings.find((f: { code: string }) => f.code === 'CHECK_FAILING');
   assert.match(failing.message, /check "kms" fails: CONNECTION_REFUSED/);
 

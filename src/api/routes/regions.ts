@@ -19,6 +19,8 @@ const regionView = z.object({
     checks: z.array(z.looseObject({ name: z.string(), type: z.string(), ok: z.boolean(), code: z.string(), message: z.string(), latencyMs: z.number(), at: z.string() }))
       .describe("the last result of each of the region's preflight checks"),
     tracking: z.object({ ok: z.boolean(), message: z.string().nullable(), at: z.string() }).nullable(),
+    queues: z.object({ names: z.array(z.string()), at: z.string() }).nullable()
+      .describe("the queue names the region's ResourceManager takes submissions for, as its worker last read them; null: not said (yet), or the scheduler can't say"),
     at: z.string().nullable(),
   }),
   queue: z.object({ waiting: count, active: count, delayed: count, failed: count, completed: count }),
