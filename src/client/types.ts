@@ -56,6 +56,8 @@ export interface RegionView {
     intake: 'open' | 'paused' | 'unknown';
     checks: RegionCheckResult[];
     tracking: { ok: boolean; message: string | null; at: string } | null;
+    /** The queue names the region's RM takes submissions for, as its worker last read them; null: not said (yet), or the scheduler can't say. */
+    queues: { names: string[]; at: string } | null;
     at: string | null;
   };
   queue: { waiting: number; active: number; delayed: number; failed: number; completed: number };

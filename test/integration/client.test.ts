@@ -473,7 +473,7 @@ test('listJobs: filters by label and state, pages with nextCursor', async () => 
 test("regions: RegionView has exactly the fields /openapi.json documents; the live answer has them all", async () => {
   // Compile-time exhaustive: adding or removing a field of RegionView breaks these lists.
   const top: Record<keyof RegionView, true> = { name: true, rollout: true, health: true, queue: true, trackedApplications: true };
-  const health: Record<keyof RegionView['health'], true> = { status: true, intake: true, checks: true, tracking: true, at: true };
+  const health: Record<keyof RegionView['health'], true> = { status: true, intake: true, checks: true, tracking: true, queues: true, at: true };
   const queue: Record<keyof RegionView['queue'], true> = { waiting: true, active: true, delayed: true, failed: true, completed: true };
   const doc = await (await fetch(`${stack.api}/openapi.json`)).json() as any;
   const documented = doc.paths['/v1/regions'].get.responses['200'].content['application/json'].schema.properties.regions.items;
