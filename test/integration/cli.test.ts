@@ -115,7 +115,7 @@ test('submit --wait: a refusal exits 3 with the error printed: unknown region (n
   assert.match(usage.stderr, /unknown option '--no-such-flag'/);
 });
 
-test('rollout off refuses (REGION_DISABLED, exit 3); shadow accepts without running (SHADOWED, exit 4, the report printed); history records both', async () => {
+test('rollout off refuses (REGION_DISABLED, exit 3); shadow accepts without running (SHADOWED, exit 4, the report printed); canary refuses others (NOT_IN_ROLLOUT, exit 3); history records each change', async () => {
   try {
     const off = await sluice(['rollout', 'set', 'rb', 'off', '--reason', 'cli test: off']);
     assertExit(off, 0);
@@ -134,6 +134,22 @@ test('rollout off refuses (REGION_DISABLED, exit 3); shadow accepts without runn
     assertExit(noWait, 4);
     assert.equal(JSON.parse(noWait.stdout).state, 'SHADOWED');
 
+    // Canary: an allow-listed team goes to Sluice, another is refused NOT_IN_ROLLOUT (exit 3); the decision says so first.
+    const canary = await sluice(['rollout', 'set', 'rb', 'canary', '--team', 'cli-canary', '--reason', 'cli test: canary']);
+    assertExit(canary, 0);
+    assert.match(canary.stdout, /^rb: shadow → canary \(teams cli-canary\)/m);
+    const legacy = await sluice(['rollout', 'decision', 'rb', '--team', 'other', '--json']);
+    assertExit(legacy, 0);
+    assert.equal(JSON.parse(legacy.stdout).route, 'legacy');
+    const decision = await sluice(['rollout', 'decision', 'rb', '--team', 'cli-canary']);
+    assert.match(decision.stdout, /^route +sluice$/m);
+    const notIn = await sluice(['submit', '-r', 'rb', '--name', 'x', '--script', 'true', '--label', 'team=other', '--wait']);
+    assertExit(notIn, 3);
+    assert.match(notIn.stderr, /NOT_IN_ROLLOUT: region rb: canary/);
+    const allowed = await sluice(['submit', '-r', 'rb', '--name', 'x', '--script', 'true', '--label', 'team=cli-canary']);
+    assertExit(allowed, 0);
+    assert.match(allowed.stdout.trim(), JOB_ID);
+
     const history = await sluice(['rollout', 'history', 'rb']);
     assertExit(history, 0);
     assert.match(history.stdout, /^VERSION +AT +BY +FROM +TO +REASON$/m);
@@ -141,7 +157,7 @@ test('rollout off refuses (REGION_DISABLED, exit 3); shadow accepts without runn
     assert.match(history.stdout, /admin +off +shadow +cli test: shadow$/m);
     const json = JSON.parse((await sluice(['rollout', 'history', 'rb', '--json'])).stdout);
     // Newest first.
-    assert.deepEqual(json.map((h: { to: { mode: string } }) => h.to.mode).slice(0, 2), ['shadow', 'off']);
+    assert.deepEqual(json.map((h: { to: { mode: string } }) => h.to.mode).slice(0, 3), ['canary', 'shadow', 'off']);
 
     const forbidden = await sluice(['rollout', 'set', 'rb', 'on', '--reason', 'not mine'], { env: { SLUICE_TOKEN: TEAM_TOKEN } });
     assertExit(forbidden, 3);
