@@ -53,6 +53,8 @@ test('what is wrong locally is said before anything is sent, naming the flag', a
   await assert.rejects(buildJobSpec({ region: 'ra' }, f), /nothing to run: give --script/);
   await assert.rejects(buildJobSpec({ script: 'x', name: 'n' }, f), /no region: pass --region/);
   await assert.rejects(buildJobSpec({ region: 'ra', script: 'x' }, f), /a job needs a name: pass --name/);
+  assert.equal((await buildJobSpec({ region: 'ra', script: 'x', label: ['dag=reports', 'task=daily'] }, f)).name, 'reports.daily', 'a task is named by its labels');
+  assert.equal((await buildJobSpec({ region: 'ra', script: 'x', label: ['dag=reports'] }, f)).name, 'reports');
   await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', jar: '/a.jar' }, f), /one of --script, --script-file and --jar/);
   await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', mainClass: 'A' }, f), /--main-class goes with --jar/);
   await assert.rejects(buildJobSpec({ region: 'ra', name: 'n', script: 'x', memoryMb: '1g' }, f), /--memory-mb "1g": expected a whole number/);

@@ -85,7 +85,9 @@ export async function buildJobSpec(flags: SpecFlags, sources: SpecSources = defa
   if (flags.timeout !== undefined) spec.timeoutSeconds = int(flags.timeout, '--timeout');
 
   if (spec.region === undefined) throw new CliError('no region: pass --region <name> (`sluice regions` lists them) or set "region" in the spec file');
-  if (spec.name === undefined) throw new CliError('a job needs a name: pass --name <name> or set "name" in the spec file');
+  // A scheduler's task already has a name: <dag>.<task> (or the DAG), from the labels.
+  spec.name ??= nameFromLabels(spec.labels);
+  if (spec.name === undefined) throw new CliError('a job needs a name: pass --name <name>, set "name" in the spec file, or label it --label dag=… --label task=…');
   return spec;
 }
 
@@ -135,6 +137,12 @@ function defaultName(flags: SpecFlags): string | undefined {
   const from = flags.scriptFile ?? flags.jar;
   if (!from) return undefined;
   return basename(from, extname(from)) || undefined;
+}
+
+function nameFromLabels(labels: unknown): string | undefined {
+  const { dag, task } = (labels ?? {}) as Record<string, unknown>;
+  if (typeof dag !== 'string') return undefined;
+  return typeof task === 'string' ? `${dag}.${task}` : dag;
 }
 
 function asMap(value: unknown, field: string): Record<string, unknown> {
