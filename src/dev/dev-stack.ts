@@ -68,5 +68,6 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
     shutdown.stopAndExit('example job done');
     return;
   }
+  console.log(`\nThe same from the sluice command, in another terminal:\n  export SLUICE_URL=${address} SLUICE_TOKEN=${token}\n  npx sluice submit -r ${[...regions.keys()][0]} --script 'echo hello' --label dag=demo --label task=hello --wait --logs\n  npx sluice regions ; npx sluice ls ; npx sluice adoption --by team`);
   console.log('\nRunning. Ctrl-C stops everything.');
 }
