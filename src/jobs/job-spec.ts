@@ -69,7 +69,8 @@ const envName = z
   });
 
 const labelKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be 1-63 of a-z 0-9 _ . - starting with a letter or digit');
-const labelValue = z.string().max(63).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
+/** A label's value; the rollout's allow-lists and the decision query take the same (non-empty) values. */
+export const labelValue = z.string().max(63).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
 
 const resources = z.strictObject({
   memoryMb: z.int().min(64).optional(),

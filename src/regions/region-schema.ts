@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { preflightConfig } from '../preflight/check-schema.ts';
 import { networkConfig } from '../routing/network-config.ts';
-import { DEFAULT_ROLLOUT, rolloutConfig } from '../rollout/rollout-config.ts';
+import { DEFAULT_ROLLOUT, rolloutConfig } from './rollout-config.ts';
 
 const limits = z.strictObject({
   memoryMb: z.int().min(64),

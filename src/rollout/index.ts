@@ -1,4 +1,4 @@
-export * from './rollout-config.ts';
+export * from '../regions/rollout-config.ts';
 export * from './rollout-views.ts';
 export * from './rollout-decision.ts';
 export * from './shadow-report.ts';

@@ -2,7 +2,7 @@
 // decision endpoint, so asking first and submitting can never disagree.
 
 import { createHash } from 'node:crypto';
-import type { RolloutConfig } from './rollout-config.ts';
+import type { RolloutConfig } from '../regions/rollout-config.ts';
 import type { RolloutRoute } from './rollout-views.ts';
 
 /** What a task is known by: its labels (team, dag, task) or an explicit rollout key. */
@@ -35,10 +35,14 @@ export function rolloutBucket(key: string): number {
 export function rolloutKeyOf(s: RolloutSubject): string | null {
   if (s.rolloutKey) return s.rolloutKey;
   if (s.dag && s.task) return `${s.dag}/${s.task}`;
-  return s.dag ?? null;
+  return s.dag || null;
 }
 
-export function decide(rollout: RolloutConfig, s: RolloutSubject): Decision {
+export function decide(rollout: RolloutConfig, subject: RolloutSubject): Decision {
+  // An empty label says nothing: the submit gate and the decision endpoint read it as absent alike.
+  const s: RolloutSubject = {
+    team: subject.team || undefined, dag: subject.dag || undefined, task: subject.task || undefined, rolloutKey: subject.rolloutKey || undefined,
+  };
   const key = rolloutKeyOf(s);
   const base = { rolloutKey: key, bucket: key === null ? null : rolloutBucket(key) };
   switch (rollout.mode) {

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { ROLLOUT_MODES } from '../jobs/index.ts';
-import { canaryConfig, rolloutConfig } from './rollout-config.ts';
+import { canaryConfig, rolloutConfig } from '../regions/rollout-config.ts';
 
 /** A region's rollout in force: the setting plus where it came from. */
 export const rolloutView = rolloutConfig.extend({

@@ -27,26 +27,29 @@ export class AdoptionStore {
     const untilDay = adoptionDay(this.now());
     const days: string[] = [];
     for (let ms = Date.parse(`${input.sinceDay}T00:00:00Z`); adoptionDay(ms) <= untilDay; ms += DAY_MS) days.push(adoptionDay(ms));
-    const pipeline = this.redis.pipeline();
-    const reads = input.regions.flatMap((region) => days.map((day) => {
-      pipeline.hgetall(this.keys.adoption(region, day));
-      return region;
+    // One pipeline per region: a region's days share its hash tag (one Cluster slot).
+    const perRegion = await Promise.all(input.regions.map(async (region) => {
+      const pipeline = this.redis.pipeline();
+      for (const day of days) pipeline.hgetall(this.keys.adoption(region, day));
+      const replies = days.length ? ((await pipeline.exec()) ?? []) : [];
+      return replies.map(([err, hash]) => {
+        if (err) throw err;
+        return { region, hash: hash as Record<string, string> };
+      });
     }));
-    const replies = reads.length ? ((await pipeline.exec()) ?? []) : [];
     const groups = new Map<string, Tally>();
     const totals = new Tally();
-    replies.forEach(([err, hash], i) => {
-      if (err) throw err;
-      for (const [field, value] of Object.entries(hash as Record<string, string>)) {
+    for (const { region, hash } of perRegion.flat()) {
+      for (const [field, value] of Object.entries(hash)) {
         const parsed = parseAdoptionField(field);
         if (!parsed) continue;
-        const key = input.by === 'region' ? reads[i]! : (input.by === 'team' ? parsed.team : parsed.dag) || NO_LABEL;
+        const key = input.by === 'region' ? region : (input.by === 'team' ? parsed.team : parsed.dag) || NO_LABEL;
         const n = Number(value);
         if (!groups.has(key)) groups.set(key, new Tally());
         groups.get(key)!.add(parsed.metric, n);
         totals.add(parsed.metric, n);
       }
-    });
+    }
     return {
       by: input.by,
       since: input.sinceDay,

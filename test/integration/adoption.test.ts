@@ -123,15 +123,16 @@ test('a token sees only its regions; since filters by day; bad input names the f
   const forbidden = await stack.request('GET', '/v1/analytics/adoption?region=rb', { token: RA_ONLY });
   assert.equal(forbidden.status, 403);
 
-  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
-  const future = await adoption(`by=team&since=${tomorrow}`);
-  assert.deepEqual(future.groups, []);
-  assert.deepEqual(future.totals, counts([0, 0, 0], [0, 0], [0, 0]));
   assert.deepEqual((await adoption(`by=team&since=${new Date().toISOString()}`)).totals, TOTALS);
+  assert.deepEqual((await adoption(`by=team&since=${new Date().toISOString().slice(0, 10)}`)).totals, TOTALS);
 
-  const bad = await stack.request('GET', '/v1/analytics/adoption?by=team&since=yesterday');
-  assert.equal(bad.status, 400);
-  assert.deepEqual(bad.body.error.issues.map((i: { path: string[] }) => i.path.join('.')), ['query.since']);
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+  // Junk, an impossible day, a time without its offset (read in which zone?), a day to come: 400 naming since.
+  for (const since of ['yesterday', '2026-11-20junk', '2024-02-30', '2026-11-20T05:00', tomorrow]) {
+    const bad = await stack.request('GET', `/v1/analytics/adoption?by=team&since=${since}`);
+    assert.equal(bad.status, 400, `${since}: ${JSON.stringify(bad.body)}`);
+    assert.deepEqual(bad.body.error.issues.map((i: { path: string[] }) => i.path.join('.')), ['query.since'], since);
+  }
   const badBy = await stack.request('GET', '/v1/analytics/adoption?by=owner');
   assert.deepEqual(badBy.body.error.issues.map((i: { path: string[] }) => i.path.join('.')), ['query.by']);
 });

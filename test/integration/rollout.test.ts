@@ -20,13 +20,17 @@ let closedPort: number;
 before(async () => {
   closedPort = await freePort();
   stack = await Stack.start({
-    regions: ['ra', 'rb'],
+    regions: ['ra', 'rb', 'rc'],
     tokens: [
       { token: ADMIN_TOKEN, principal: 'admin', regions: ['*'], admin: true },
       { token: TEAM_TOKEN, principal: 'airflow', regions: ['*'], admin: false },
     ],
     // A check nothing listens for: a job that requires it would wait; shadow mode must say so.
-    region: () => ({ preflight: { intervalSeconds: 1, checks: [{ name: 'kms', type: 'tcp', host: '127.0.0.1', port: closedPort }] } }),
+    region: (name) => ({
+      preflight: { intervalSeconds: 1, checks: [{ name: 'kms', type: 'tcp', host: '127.0.0.1', port: closedPort }] },
+      // rc starts as its file says: a canary for one team.
+      ...(name === 'rc' ? { rollout: { mode: 'canary', canary: { teams: ['search'] } } } : {}),
+    }),
   });
   apiB = await startApiProcess(stack.env);
   // Shadow reports read the health the workers publish: wait until both regions have reported.
@@ -191,11 +195,13 @@ test('a job accepted before a switch to off runs to its end; its Idempotency-Key
 test('every change is in the history and published as region.rollout_changed; an unchanged PUT records nothing', async () => {
   await setRollout('rb', { mode: 'on', reason: 'baseline' });
   const since = (await stack.request('GET', '/v1/regions/rb/rollout/history?limit=1')).body.history[0]?.id;
+  let opened!: () => void;
+  const open = new Promise<void>((r) => { opened = r; });
   const events = readSse(`${stack.api}/v1/events?region=rb`, {
-    token: ADMIN_TOKEN, timeoutMs: 10_000,
+    token: ADMIN_TOKEN, timeoutMs: 10_000, onOpen: () => opened(),
     stop: (e) => e.event === 'region.rollout_changed' && e.data.to === 'on',
   });
-  await new Promise((r) => setTimeout(r, 300)); // let the stream subscribe before the changes
+  await open; // subscribed before the changes
   const toShadow = await setRollout('rb', { mode: 'shadow', reason: 'try it' });
   assert.equal(toShadow.body.change.version, toShadow.body.rollout.version);
   const again = await setRollout('rb', { mode: 'shadow', reason: 'try it again' });
@@ -212,6 +218,55 @@ test('every change is in the history and published as region.rollout_changed; an
   assert.ok(newer.every((h: any) => !Number.isNaN(Date.parse(h.at))));
   const view = (await stack.request('GET', '/v1/regions/rb/rollout')).body;
   assert.deepEqual([view.mode, view.source, view.updatedBy, view.reason, view.version], ['on', 'live', 'admin', 'tried', newer[0].version]);
+});
+
+test('the region file gives the starting setting; the first live change starts from it', async () => {
+  const start = (await stack.request('GET', '/v1/regions/rc/rollout')).body;
+  assert.deepEqual([start.mode, start.canary.teams, start.source, start.version], ['canary', ['search'], 'file', 0]);
+  assert.equal((await stack.submit(labelled('rc', { team: 'search', dag: 'a', task: 'b' }), { token: TEAM_TOKEN })).status, 202);
+  assert.equal((await stack.submit(labelled('rc', { team: 'ads', dag: 'a', task: 'b' }), { token: TEAM_TOKEN })).body.error.code, 'NOT_IN_ROLLOUT');
+  assert.deepEqual((await stack.request('GET', '/v1/regions/rc/rollout/history')).body.history, []);
+
+  await setRollout('rc', { mode: 'on', reason: 'from the file to on' });
+  const [first] = (await stack.request('GET', '/v1/regions/rc/rollout/history')).body.history;
+  assert.deepEqual(first.from, { mode: 'canary', canary: { teams: ['search'], dags: [], tasks: [], percent: 0 } });
+  // A change without `canary` keeps the canary setting in force.
+  assert.deepEqual(first.to.canary.teams, ['search']);
+});
+
+test('two admins changing a region at once: every change applies to the setting before it, none is lost', async () => {
+  for (let round = 0; round < 8; round++) {
+    await Promise.all([
+      setRollout('rc', { mode: 'canary', canary: { teams: [`team-${round}`] }, reason: `A ${round}` }),
+      // Through the other process; keeps whatever canary is in force.
+      setRollout('rc', { mode: round % 2 ? 'shadow' : 'on', reason: `B ${round}` }, { base: apiB.url }),
+    ]);
+  }
+  const history = (await stack.request('GET', '/v1/regions/rc/rollout/history?limit=100')).body.history as any[];
+  for (let i = 0; i + 1 < history.length; i++) {
+    assert.deepEqual(history[i].from, history[i + 1].to, `change ${history[i].version} starts where ${history[i + 1].version} ended`);
+  }
+  for (const h of history.filter((e) => e.reason.startsWith('B '))) {
+    assert.deepEqual(h.to.canary, h.from.canary, `${h.reason} kept the canary in force (${JSON.stringify(h.from.canary)}), not a stale one`);
+  }
+  const now = (await stack.request('GET', '/v1/regions/rc/rollout')).body;
+  assert.deepEqual({ mode: now.mode, canary: now.canary }, history[0].to);
+});
+
+test('a change whose event was lost is published when the change is asked for again', async () => {
+  await setRollout('rc', { mode: 'off', reason: 'lost event' });
+  const last = (await stack.request('GET', '/v1/regions/rc/rollout/history?limit=1')).body.history[0];
+  // As if the API died between the change and its event: the change is recorded, not marked published.
+  const previous = (await stack.request('GET', '/v1/regions/rc/rollout/history?limit=2')).body.history[1];
+  await stack.redis.hset(`${stack.ns}:{region:rc}:rollout`, 'published', previous.id);
+  const tail = (await stack.redis.xrevrange(`${stack.ns}:events`, '+', '-', 'COUNT', 1))[0]![0];
+
+  const retry = await setRollout('rc', { mode: 'off', reason: 'lost event' });
+  assert.equal(retry.body.change, null, 'nothing new recorded');
+  const after = await stack.redis.xrange(`${stack.ns}:events`, `(${tail}`, '+');
+  const published = after.map(([, f]) => Object.fromEntries(f.flatMap((v, i) => (i % 2 ? [] : [[v, f[i + 1]]]))))
+    .filter((e) => e.type === 'region.rollout_changed' && e.region === 'rc');
+  assert.deepEqual(published.map((e) => [e.to, e.version, e.reason]), [['off', String(last.version), 'lost event']]);
 });
 
 test('only admins change a rollout; a reason is required; the region must exist', async () => {

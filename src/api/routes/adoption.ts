@@ -16,8 +16,10 @@ const DEFAULT_DAYS = 30;
 
 const query = z.strictObject({
   by: z.enum(ADOPTION_GROUPINGS).default('region'),
-  since: z.string()
-    .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && Number.isFinite(Date.parse(s)), 'must be a date (YYYY-MM-DD) or an ISO time')
+  // A day as it is, or a time with its offset (a time without one would be read in the server's zone).
+  since: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a day (YYYY-MM-DD) or an ISO time with an offset (…Z, …+02:00)' })
+    .transform((s) => (s.length === 10 ? s : adoptionDay(Date.parse(s))))
+    .refine((day) => day <= adoptionDay(Date.now()), 'must not be after today (UTC)')
     .optional()
     .describe(`the first UTC day counted (a time counts from its day); default ${DEFAULT_DAYS} days ago, at most ${ADOPTION_KEEP_DAYS} days ago`),
   region: z.string().optional().describe('only this region'),
@@ -37,7 +39,7 @@ export function adoptionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const regions = q.region ? [regionFor(deps, principal, q.region).name] : [...deps.regions.keys()].filter((r) => mayUseRegion(principal, r));
     const now = Date.now();
     const earliest = adoptionDay(now - (ADOPTION_KEEP_DAYS - 1) * DAY_MS);
-    const asked = q.since ? adoptionDay(Date.parse(q.since)) : adoptionDay(now - (DEFAULT_DAYS - 1) * DAY_MS);
+    const asked = q.since ?? adoptionDay(now - (DEFAULT_DAYS - 1) * DAY_MS);
     // Counters older than their keep time are gone: counting from further back would only cost reads.
     const sinceDay = asked < earliest ? earliest : asked;
     return deps.adoption.report({ regions, by: q.by, sinceDay });

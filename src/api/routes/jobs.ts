@@ -44,7 +44,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: {
         202: job('accepted: the job is recorded and queued — or, in a region in shadow mode, recorded SHADOWED with its `shadow` report (it will not run: run it the old way)'),
         200: job('the same Idempotency-Key and body again: the existing job'),
-        ...v1Errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'FORBIDDEN_REGION', 'JOB_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'NOT_IN_ROLLOUT', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        ...v1Errors('INVALID_JOB_SPEC', 'UNKNOWN_REGION', 'INVALID_JSON', 'INVALID_REQUEST', 'FORBIDDEN_REGION', 'IDEMPOTENCY_CONFLICT', 'REGION_DISABLED', 'NOT_IN_ROLLOUT', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
       },
     },
   }, async (request, reply) => {
@@ -57,8 +57,9 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const rollout = await deps.rollouts.current(region.name, region.rollout);
     const decision = decide(rollout, { ...pickLabels(parsed.labels), rolloutKey: parsed.rolloutKey });
     if (decision.route === 'legacy') {
-      const earlier = idempotencyKey ? await acceptedEarlier(deps, principal, idempotencyKey, hash) : null;
-      if (earlier) return reply.status(200).send(toJobView(earlier));
+      const earlier = idempotencyKey ? await store.findByIdempotencyKey(principal.name, idempotencyKey) : null;
+      const answer = earlier ? await answerExisting(deps, principal, idempotencyKey!, hash, earlier) : null;
+      if (answer) return reply.status(200).send(toJobView(answer));
       const code = rollout.mode === 'off' ? 'REGION_DISABLED' : 'NOT_IN_ROLLOUT';
       await deps.adoption.countRefusal(region.name, parsed.labels, code);
       throw new ApiError(code, `region ${region.name}: ${decision.reason}`);
@@ -77,19 +78,9 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
     let created = await store.create(newJob);
     if (!created.created) {
-      if (created.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" was used for job ${created.existingJobId} with a different body`);
-      const existing = await store.get(created.existingJobId);
-      if (existing?.error?.code === 'ENQUEUE_FAILED') {
-        // Its first try was answered 503 and never ran: this retry is the submission.
-        await store.forgetIdempotencyKey(principal.name, idempotencyKey!, existing.id, hash);
-        created = await store.create(newJob);
-      } else {
-        if (!existing) throw new ApiError('JOB_NOT_FOUND', `job ${created.existingJobId} of this Idempotency-Key no longer exists`);
-        // A crash between recording and enqueueing would leave it QUEUED forever: enqueue again
-        // (BullMQ keeps one job per id; the worker acknowledges a job it already handled).
-        if (existing.state === 'QUEUED') await producer.enqueueSubmit(existing.region, existing.id);
-        return reply.status(200).send(toJobView(existing));
-      }
+      const answer = await answerExisting(deps, principal, idempotencyKey!, hash, { jobId: created.existingJobId, bodyHash: created.bodyHash });
+      if (answer) return reply.status(200).send(toJobView(answer));
+      created = await store.create(newJob);
     }
     if (!created.created) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${idempotencyKey}" is being used by another submission right now`);
     if (shadow) {
@@ -199,14 +190,23 @@ function checkAgainstRegion(spec: JobSpec, r: Region): JobSpec {
   return spec;
 }
 
-/** The job this Idempotency-Key and body were accepted as before the rollout changed, if any. */
-async function acceptedEarlier(deps: ApiDeps, principal: Principal, key: string, hash: string): Promise<JobRecord | null> {
-  const found = await deps.store.findByIdempotencyKey(principal.name, key);
-  if (!found) return null;
-  if (found.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${key}" was used for job ${found.jobId} with a different body`);
-  const job = await deps.store.get(found.jobId);
-  // ENQUEUE_FAILED never ran: a retry now is a new submission, judged by today's rollout.
-  return job && job.error?.code !== 'ENQUEUE_FAILED' ? job : null;
+/**
+ * A submission whose Idempotency-Key already names a job: that job answers it (200), whatever the
+ * rollout says now — unless it never ran (ENQUEUE_FAILED: its caller got a 503) or is gone, and
+ * then null: this is a new submission.
+ */
+async function answerExisting(deps: ApiDeps, principal: Principal, key: string, hash: string, earlier: { jobId: string; bodyHash: string }): Promise<JobRecord | null> {
+  if (earlier.bodyHash !== hash) throw new ApiError('IDEMPOTENCY_CONFLICT', `Idempotency-Key "${key}" was used for job ${earlier.jobId} with a different body`);
+  const existing = await deps.store.get(earlier.jobId);
+  if (!existing) return null;
+  if (existing.error?.code === 'ENQUEUE_FAILED') {
+    await deps.store.forgetIdempotencyKey(principal.name, key, existing.id, hash);
+    return null;
+  }
+  // A crash between recording and enqueueing would leave it QUEUED forever: enqueue again
+  // (BullMQ keeps one job per id; the worker acknowledges a job it already handled).
+  if (existing.state === 'QUEUED') await deps.producer.enqueueSubmit(existing.region, existing.id);
+  return existing;
 }
 
 function pickLabels(labels: Record<string, string>): { team?: string; dag?: string; task?: string } {

@@ -4,13 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { labelValue } from '../../jobs/index.ts';
 import { decide, rolloutChange, rolloutChangeResult, rolloutDecision, rolloutHistoryEntry, rolloutView } from '../../rollout/index.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { json, v1Errors } from '../openapi.ts';
 import { assertAdmin, regionFor } from '../region-access.ts';
 
 const params = z.object({ name: z.string().describe('a region name') });
-const labelValue = z.string().min(1).max(63).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const decisionQuery = z.strictObject({
   team: labelValue.optional().describe('labels.team of the task'),
   dag: labelValue.optional().describe('labels.dag'),
@@ -42,8 +42,7 @@ export function rolloutRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const region = regionFor(deps, principal, request.params.name);
     assertAdmin(principal, "change a region's rollout");
     const { mode, canary, reason } = request.body;
-    const current = await deps.rollouts.current(region.name, region.rollout);
-    const result = await deps.rollouts.change(region.name, region.rollout, { config: { mode, canary: canary ?? current.canary }, by: principal.name, reason });
+    const result = await deps.rollouts.change(region.name, region.rollout, { config: { mode, canary: canary ?? 'keep' }, by: principal.name, reason });
     if (result.change) request.log.info({ region: region.name, from: result.change.from.mode, to: mode, version: result.change.version, by: principal.name }, 'rollout changed');
     return result;
   });

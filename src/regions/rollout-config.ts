@@ -2,9 +2,9 @@
 // admin changes it live (PUT /v1/regions/{name}/rollout). One schema serves both.
 
 import { z } from 'zod';
-import { ROLLOUT_MODES } from '../jobs/index.ts';
+import { labelValue, ROLLOUT_MODES } from '../jobs/index.ts';
 
-const name = z.string().min(1).max(63).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const name = labelValue.min(1);
 
 /** Which jobs a canary lets in: any allow-list match, or a stable hash bucket under `percent`. */
 export const canaryConfig = z.strictObject({
