@@ -4,7 +4,7 @@
 import { buildApiDeps } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
-import { checkRedisDurability, closeHttp, loadRuntime, type Shutdown } from '../runtime/index.ts';
+import { checkRedisDurability, closeHttp, loadRuntime, warnOnRolloutDrift, type Shutdown } from '../runtime/index.ts';
 
 /** How long `sluice serve` waits for Redis at start before it gives up, naming it. */
 const REDIS_START_TIMEOUT_MS = 10_000;
@@ -18,6 +18,7 @@ export async function serve(shutdown: Shutdown): Promise<void> {
   await waitUntilReady(redis, REDIS_START_TIMEOUT_MS);
   await checkRedisDurability(redis, config, log);
   const deps = buildApiDeps({ config, regions, redis, log });
+  await warnOnRolloutDrift(regions, deps.rollouts, log);
   shutdown.defer('queues', () => deps.close(), { deadlineMs: 2000 });
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app));

@@ -18,6 +18,8 @@ interface LastResult { name: string; ok: boolean; code: string; message: string;
 
 /** Results older than this many check intervals mean the region's worker has stopped reporting. */
 const STALE_INTERVALS = 3;
+/** The worker confirms its RM's queues every 5 minutes: a list older than three of those is not evidence. */
+const QUEUES_STALE_MS = 15 * 60 * 1000;
 
 export function shadowReport(spec: JobSpec, region: Region, health: ShadowHealthInput, nowMs: number): ShadowReport {
   const findings: ShadowFinding[] = [];
@@ -46,8 +48,9 @@ export function shadowReport(spec: JobSpec, region: Region, health: ShadowHealth
   for (const issue of checkRegionLimits(spec, region.yarn.limits)) add('LIMIT_EXCEEDED', `${issue.path.join('.')}: ${issue.message}`);
 
   const queue = spec.queue ?? region.yarn.queue;
-  const knownQueue = health.queues ? health.queues.names.includes(queue) : null;
-  if (knownQueue === false) add('UNKNOWN_QUEUE', `queue "${queue}" is not a leaf queue of region ${region.name}'s ResourceManager (it has: ${health.queues!.names.join(', ')})`);
+  const queues = health.queues && nowMs - Date.parse(health.queues.at) <= QUEUES_STALE_MS ? health.queues : null;
+  const knownQueue = queues ? queues.names.includes(queue) : null;
+  if (knownQueue === false) add('UNKNOWN_QUEUE', `queue "${queue}" is not a leaf queue of region ${region.name}'s ResourceManager (it has: ${queues!.names.join(', ')})`);
 
   return { wouldRun: findings.length === 0, findings, queue: { name: queue, known: knownQueue }, checkedAt: new Date(nowMs).toISOString() };
 }

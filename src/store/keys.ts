@@ -2,8 +2,10 @@
 // Redis) keep apart; BullMQ's queues use the same ns as their prefix.
 //
 // A region's own keys share the hash tag {region:<name>}, so a MULTI or script over them stays in
-// one Cluster slot. Not yet Cluster-ready: the job-state script touches a job's record, the global
-// event stream and its region's keys together (see the README's "Redis" notes).
+// one Cluster slot. Not yet Cluster-ready: the create-job and job-state scripts touch a job's record,
+// the idempotency key, the global index and event stream, and the region's keys (pending, finished,
+// the day's adoption counters) together; the region-health script touches the event stream too.
+// The rollout keys and the adoption reads stay within the region's slot.
 
 export interface Keys {
   ns: string;

@@ -149,6 +149,8 @@ test('canary is stable: the same key gets the same answer from both API processe
   await apiB.stop();
   apiB = await startApiProcess(stack.env);
   assert.deepEqual(await ask(apiB.url), fromA);
+  // Its file says "on"; the live canary wins, and the restarted API says so.
+  assert.match(apiB.output.join(''), /region ra: the rollout in force is \\"canary\\" \(set live by admin/);
   // And submissions through B agree with its decisions.
   const viaB = await Promise.all([inKey, outKey].map((k) => stack.request('POST', '/v1/jobs', { base: apiB.url, token: TEAM_TOKEN, body: labelled('ra', { team: 'ads', ...k }) })));
   assert.deepEqual(viaB.map((r) => r.status), [202, 409]);

@@ -8,6 +8,8 @@ import { REPO } from './stack.ts';
 export interface ApiProcess {
   url: string;
   child: ChildProcess;
+  /** What it has printed (JSON log lines). */
+  output: string[];
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   return {
     url,
     child,
+    output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -62,7 +62,7 @@ const now = Date.parse('2026-12-02T12:00:00Z');
 const result = (name: string, ok: boolean, at = '2026-12-02T11:59:50Z') => ({ name, type: 'x', ok, code: ok ? 'OK' : 'CONNECT_TIMEOUT', message: ok ? 'fine' : 'timed out', latencyMs: 1, at });
 
 test('shadow report: would run when nothing stands in the way', () => {
-  const r = shadowReport(spec(), region, { intake: 'open', checks: [result('rm', true)], queues: { names: ['default', 'etl'], at: '' } }, now);
+  const r = shadowReport(spec(), region, { intake: 'open', checks: [result('rm', true)], queues: { names: ['default', 'etl'], at: '2026-12-02T11:58:00Z' } }, now);
   assert.deepEqual(r, { wouldRun: true, findings: [], queue: { name: 'default', known: true }, checkedAt: '2026-12-02T12:00:00.000Z' });
 });
 
@@ -74,8 +74,10 @@ test('shadow report: each reason it would not run', () => {
   assert.deepEqual(codes(spec({ requires: ['sts'] }), { intake: 'open', checks: [result('rm', true), result('sts', false)] }), ['CHECK_FAILING']);
   assert.deepEqual(codes(spec({ requires: ['vault'] }), { intake: 'open', checks: [result('rm', true)] }), ['UNKNOWN_CHECK']);
   assert.deepEqual(codes(spec({ resources: { memoryMb: 8192 }, timeoutSeconds: 7200 }), { intake: 'open', checks: [result('rm', true)] }), ['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
-  const q = shadowReport(spec({ queue: 'nope' }), region, { intake: 'open', checks: [result('rm', true)], queues: { names: ['default'], at: '' } }, now);
+  const q = shadowReport(spec({ queue: 'nope' }), region, { intake: 'open', checks: [result('rm', true)], queues: { names: ['default'], at: '2026-12-02T11:58:00Z' } }, now);
   assert.deepEqual(q.findings.map((f) => f.code), ['UNKNOWN_QUEUE']);
   assert.deepEqual(q.queue, { name: 'nope', known: false });
   assert.equal(shadowReport(spec({ queue: 'nope' }), region, { intake: 'open', checks: [] }, now).queue.known, null, 'the RM has not said: unknown, not a finding');
+  const stale = shadowReport(spec({ queue: 'nope' }), region, { intake: 'open', checks: [], queues: { names: ['default'], at: '2026-12-02T10:00:00Z' } }, now);
+  assert.deepEqual([stale.queue.known, stale.findings], [null, []], 'a list hours old is not evidence');
 });

@@ -32,7 +32,7 @@ export function rolloutRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.put('/v1/regions/:name/rollout', {
     schema: {
       summary: "change a region's rollout live (admins; a reason is required)",
-      description: 'In force for every API process as soon as this answers; jobs already accepted are not touched. Recorded in the history and published as `region.rollout_changed`.',
+      description: 'Judges every submission that reaches the gate after this answers, in every API process (one already past the gate may still be accepted under the old mode); jobs already accepted are not touched. Without `canary`, the canary setting in force is kept. Recorded in the history, then published as `region.rollout_changed`.',
       params,
       body: rolloutChange,
       response: { 200: json('the rollout now in force, and the recorded change', rolloutChangeResult), ...v1Errors('REGION_NOT_FOUND', 'FORBIDDEN_REGION', 'ADMIN_REQUIRED', 'INVALID_REQUEST') },
