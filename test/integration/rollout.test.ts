@@ -4,8 +4,8 @@
 // change; history and events; admins only.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
+import { freePort } from '../../src/dev/local-redis.ts';
 import { rolloutBucket } from '../../src/rollout/index.ts';
 import { startApiProcess, type ApiProcess } from '../support/api-process.ts';
 import { readSse } from '../support/sse.ts';
@@ -311,13 +311,4 @@ function keysAroundPercent(percent: number): [{ dag: string; task: string }, { d
     else outside ??= k;
   }
   return [inside, outside];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
