@@ -55,11 +55,19 @@ export class SluiceConnectionError extends Error {
   /** Sluice's base URL as configured, without any user:password part. */
   readonly url: string;
   readonly failure: ConnectionFailure;
+  readonly #detail: string;
 
   constructor(url: string, failure: ConnectionFailure, detail?: string, cause?: unknown) {
-    super(`cannot reach Sluice at ${url}: ${detail ?? CONNECTION_FAILURES[failure].phrase}`, cause === undefined ? undefined : { cause });
+    const text = detail ?? CONNECTION_FAILURES[failure].phrase;
+    super(`cannot reach Sluice at ${url}: ${text}`, cause === undefined ? undefined : { cause });
     this.url = url;
     this.failure = failure;
+    this.#detail = text;
+  }
+
+  /** The same failure (and cause), its message followed by `note`: what it means for the call. */
+  withNote(note: string): SluiceConnectionError {
+    return new SluiceConnectionError(this.url, this.failure, `${this.#detail}; ${note}`, this.cause);
   }
 }
 

@@ -11,7 +11,7 @@
 
 import type { Dispatcher } from 'undici';
 import { TERMINAL_STATES } from '../jobs/index.ts';
-import { SluiceConnectionError } from './errors.ts';
+import { CONNECTION_FAILURES, SluiceConnectionError } from './errors.ts';
 import { eventStream } from './event-stream.ts';
 import { HttpTransport, type TransportOptions } from './http-transport.ts';
 import { backoffMs, sleep } from './retry-policy.ts';
@@ -49,6 +49,11 @@ export function isTerminalState(state: string): boolean {
   return (TERMINAL_STATES as readonly string[]).includes(state);
 }
 
+/** Appended to a keyless submit's connection error once the request may have reached Sluice. */
+const SUBMIT_OUTCOME_UNKNOWN = 'the request was sent, so its outcome is unknown: the job may have been created. '
+  + 'It was not tried again, as that could make a second job; submit with an Idempotency-Key (idempotencyKey), '
+  + 'which makes a retry safe';
+
 const isLastJobEvent = (e: JobEvent): boolean => e.type === 'job.snapshot' || (e.type === 'job.state_changed' && isTerminalState(e.to));
 
 export class SluiceClient {
@@ -69,18 +74,27 @@ export class SluiceClient {
   /**
    * POST /v1/jobs. `created` is false when the idempotencyKey named a job already there (200) —
    * which may be one an earlier try of this same call created, if its answer was lost on the way.
+   * Without a key it is tried again only when the request never left; a SluiceConnectionError after
+   * it may have reached Sluice says that the job may have been created.
    */
   async submit(spec: JobSpecInput, opts: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<{ job: Job; created: boolean }> {
     const key = opts.idempotencyKey;
-    const { status, body } = await this.http.json<Job>({
-      method: 'POST',
-      path: '/v1/jobs',
-      body: spec,
-      headers: key ? { 'idempotency-key': key } : {},
-      retry: key ? 'idempotent' : 'unsent-only',
-      signal: opts.signal,
-    });
-    return { job: body, created: status === 202 };
+    try {
+      const { status, body } = await this.http.json<Job>({
+        method: 'POST',
+        path: '/v1/jobs',
+        body: spec,
+        headers: key ? { 'idempotency-key': key } : {},
+        retry: key ? 'idempotent' : 'unsent-only',
+        signal: opts.signal,
+      });
+      return { job: body, created: status === 202 };
+    } catch (err) {
+      // Without a key, a failure after the request may have reached Sluice is not tried again
+      // (that could make a second job): the caller must know the job may exist all the same.
+      if (!key && err instanceof SluiceConnectionError && !CONNECTION_FAILURES[err.failure].unsent) throw err.withNote(SUBMIT_OUTCOME_UNKNOWN);
+      throw err;
+    }
   }
 
   getJob(id: string, opts: CallOptions = {}): Promise<Job> {

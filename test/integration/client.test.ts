@@ -1,5 +1,6 @@
 // The typed client (src/client) against a real stack: submit and await, idempotency, retries on
-// 503/429 with Retry-After (and none on a 400 or a 503'd submit without a key), an event stream
+// 503/429 with Retry-After (and none on a 400, or on a submit without a key that got a 503 or lost
+// its connection after sending: that error says the job may exist), an event stream
 // that resumes after its connection is cut, a log follow likewise, a dead server, aborts, the
 // rollout calls. Faults come from real servers put in front of the API: an HTTP server that
 // answers some requests itself and passes the rest on, and a TCP proxy that can cut connections.
@@ -405,6 +406,46 @@ test('a server that never answers: the call times out after timeoutMs, not retri
     e instanceof SluiceConnectionError && e.failure === 'TIMEOUT' && /no answer within 300 ms/.test(e.message));
   assert.ok(Date.now() - started < 1500);
   assert.equal(sockets.length, 1, 'one connection: a timeout is not tried again');
+});
+
+test('a connection reset after the request was sent: a submit without a key is not tried again and says the job may exist; with a key it is', async () => {
+  // Reads each request whole (headers and body), then drops the connection without an answer.
+  let requests = 0;
+  const sockets = new Set<Socket>();
+  const dropper = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let data = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      const end = data.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/^content-length: *(\d+)/im.exec(data.subarray(0, end).toString('latin1'))?.[1] ?? 0);
+      if (data.length < end + 4 + length) return;
+      requests++;
+      socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+  servers.push({ close: () => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); dropper.close(() => r()); }) });
+  const client = new SluiceClient({ url: `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`, token: ADMIN_TOKEN, retries: 2 });
+
+  await assert.rejects(client.submit(shell('true')), (e: unknown) => {
+    assert.ok(e instanceof SluiceConnectionError, String(e));
+    assert.ok(['RESET', 'CLOSED'].includes(e.failure), e.failure);
+    assert.match(e.message, /outcome is unknown: the job may have been created/);
+    assert.match(e.message, /Idempotency-Key/);
+    return true;
+  });
+  assert.equal(requests, 1, 'a submit without a key is sent once: another try could make a second job');
+
+  requests = 0;
+  await assert.rejects(client.submit(shell('true'), { idempotencyKey: 'client-test-reset-1' }), (e: unknown) => {
+    assert.ok(e instanceof SluiceConnectionError, String(e));
+    assert.ok(!/may have been created/.test(e.message), 'a keyed submit can be tried again safely: ' + e.message);
+    return true;
+  });
+  assert.equal(requests, 3, 'a keyed submit is tried again: once and 2 retries');
 });
 
 test('abort: waitForJob of a running job rejects at once with the reason; the job is untouched', async () => {
