@@ -6,10 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { request } from 'undici';
+import { freePort } from '../../src/dev/local-redis.ts';
 import { cliEnv, describe, runSluice, SLUICE_BIN, startSluice, type CliResult } from '../support/cli.ts';
 import { hasScript, startInPty } from '../support/pty.ts';
 import { ADMIN_TOKEN, shellJob, Stack } from '../support/stack.ts';
@@ -177,17 +180,46 @@ test('rollout off refuses (REGION_DISABLED, exit 3); shadow accepts without runn
   assert.match(missing.stderr, /no region "nowhere"; known: ra, rb/);
 });
 
+test('rollout set whose answer was lost: the retried PUT finds the setting in force; it says so, recorded once, without claiming nothing changed', async () => {
+  const proxy = await answerLosingProxy(stack.api);
+  try {
+    const history = async () => (await stack.request('GET', '/v1/regions/rb/rollout/history')).body.history as { reason: string }[];
+    const before = (await history()).length;
+    const r = await sluice(['rollout', 'set', 'rb', 'off', '--reason', 'cli test: answer lost'], { env: { SLUICE_URL: proxy.url } });
+    assertExit(r, 0);
+    assert.equal(proxy.puts(), 2, 'the PUT was tried again after its answer was lost');
+    assert.match(r.stderr, /^sluice: region rb: that setting is in force; nothing new was recorded \(`sluice rollout history rb` shows when it was set\)$/m);
+    assert.doesNotMatch(r.stderr, /nothing changed/, 'the first try did change it');
+    assert.match(r.stdout, /^rb: off \(version \d+\)$/m);
+    const recorded = await history();
+    assert.equal(recorded.length, before + 1, 'the change is recorded once');
+    assert.equal(recorded[0]!.reason, 'cli test: answer lost');
+  } finally {
+    await proxy.close();
+    await stack.request('PUT', '/v1/regions/rb/rollout', { body: { mode: 'on', reason: 'cli test done' } });
+  }
+});
+
 test('logs -f follows a running job to its end; --stderr reads the other file; submit --logs streams it', async () => {
-  const res = await stack.submit(shellJob('ra', 'for i in 1 2 3 4; do echo "tick $i"; echo "warn $i" >&2; sleep 0.4; done'));
+  // The job prints its first line, then waits for its flag file: `logs -f` is surely following a
+  // running job (however slow the command is to start) until the test lets the job go on.
+  const flag = join(mkdtempSync(join(tmpdir(), 'sluice-cli-flag-')), 'release');
+  const script = 'echo "tick 1"; echo "warn 1" >&2; while [ ! -e "$FLAG" ]; do sleep 0.05; done; for i in 2 3; do echo "tick $i"; echo "warn $i" >&2; done';
+  const res = await stack.submit(shellJob('ra', script, { env: { FLAG: flag } }));
   const id = res.body.id as string;
   await stack.waitForState(id, 'RUNNING', 30_000);
-  const follow = await sluice(['logs', id, '-f']);
-  assertExit(follow, 0);
-  assert.equal(follow.stdout, 'tick 1\ntick 2\ntick 3\ntick 4\n');
+  const follow = startSluice(['logs', id, '-f'], env);
+  await waitFor(() => follow.stdout() === 'tick 1\n' || undefined, { what: 'the first line from logs -f', timeoutMs: 30_000, detail: () => `stdout: ${follow.stdout()}\nstderr: ${follow.stderr()}` });
+  assert.equal(follow.child.exitCode, null, 'logs -f still follows the running job');
+  assert.equal((await stack.request('GET', `/v1/jobs/${id}`)).body.state, 'RUNNING');
+  writeFileSync(flag, '');
+  const followed = await follow.done;
+  assertExit(followed, 0);
+  assert.equal(followed.stdout, 'tick 1\ntick 2\ntick 3\n');
   assert.equal((await stack.request('GET', `/v1/jobs/${id}`)).body.state, 'SUCCEEDED', 'logs -f ends once the job has');
   const err = await sluice(['logs', id, '--stderr']);
   assertExit(err, 0);
-  assert.equal(err.stdout, 'warn 1\nwarn 2\nwarn 3\nwarn 4\n');
+  assert.equal(err.stdout, 'warn 1\nwarn 2\nwarn 3\n');
 
   // --logs: the job's output is stdout (the id goes to stderr then), followed while it runs.
   const run = await sluice(submitArgs('echo "line one"; sleep 0.5; echo "line two"', '--logs'));
@@ -321,13 +353,14 @@ test('sluice wait and logs -f on a job, interrupted by SIGINT: exit 130 at once,
 });
 
 test('cannot talk to Sluice (exit 5): connection refused names the URL and gives up; 401 says where the token came from; no URL says how to set one', async () => {
-  const port = await closedPort();
+  const port = await freePort(); // free, and nothing listens on it
   const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
   const refused = await sluice(['ls'], { env: { SLUICE_URL: url } });
   assertExit(refused, 5);
   assert.match(refused.stderr, new RegExp(`cannot reach Sluice at ${url.replace(/\./g, '\\.')}: connection refused \\(URL from SLUICE_URL\\)`));
-  assert.ok(Date.now() - started < 30_000, `gave up after ${Date.now() - started} ms`);
+  // The client's retries give up within about 3 s (retry-policy.ts), plus the command's start.
+  assert.ok(Date.now() - started < 8_000, `gave up after ${Date.now() - started} ms`);
 
   const wrong = 'not-a-known-token-42';
   const unauthorized = await sluice(['submit', '-r', 'ra', '--name', 'x', '--script', 'true', '--wait'], { env: { SLUICE_TOKEN: wrong } });
@@ -350,7 +383,7 @@ test('the config file gives the URL and the token; SLUICE_URL and --url win over
   const fromFile = await sluice(['regions', '--json'], { env: { XDG_CONFIG_HOME: xdg, SLUICE_URL: undefined, SLUICE_TOKEN: undefined } });
   assertExit(fromFile, 0);
   assert.equal(JSON.parse(fromFile.stdout).length, 2);
-  const dead = `http://127.0.0.1:${await closedPort()}`;
+  const dead = `http://127.0.0.1:${await freePort()}`;
   const flagWins = await sluice(['regions', '--url', dead], { env: { XDG_CONFIG_HOME: xdg, SLUICE_TOKEN: undefined } });
   assertExit(flagWins, 5);
   assert.match(flagWins.stderr, /URL from --url/);
@@ -368,13 +401,30 @@ test('sluice --help lists the client commands and the exit codes', async () => {
   assert.match(submitHelp.stdout, /^ {2}130 +interrupted/m);
 });
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+/**
+ * An HTTP proxy to the API that loses the answer to the first PUT: the API gets the request and
+ * answers, then the connection is dropped before the answer is passed on. `puts` counts the PUTs.
+ */
+async function answerLosingProxy(target: string) {
+  let puts = 0;
+  const hopByHop = ['host', 'connection', 'keep-alive', 'transfer-encoding'];
+  const server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !hopByHop.includes(k))) as Record<string, string>;
+    const upstream = await request(`${target}${req.url}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null });
+    const body = Buffer.from(await upstream.body.arrayBuffer());
+    if (req.method === 'PUT' && ++puts === 1) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') });
+    res.end(body);
   });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    puts: () => puts,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 }

@@ -2,6 +2,7 @@
 // events, its output with --logs (followed while it runs), what it came to, and the exit code.
 
 import type { Job } from '../../jobs/index.ts';
+import { isTerminalState } from '../../client/index.ts';
 import type { CommandContext } from './command-context.ts';
 import { describeError } from './report-error.ts';
 import { exitCodeForState, type ExitCode } from './exit-codes.ts';
@@ -16,7 +17,6 @@ export interface FollowOptions {
 
 /** After the job ended, how long its log follow may take to deliver the last of the output. */
 const LOG_DRAIN_MS = 15_000;
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'KILLED', 'SHADOWED']);
 
 export async function followJob(ctx: CommandContext, job: Job, opts: FollowOptions): Promise<ExitCode> {
   // With --json stdout holds only the final job, so the job's output goes to stderr.
@@ -27,7 +27,7 @@ export async function followJob(ctx: CommandContext, job: Job, opts: FollowOptio
   ctx.cleanups.push(stopProgress);
   let final: Job = job;
   try {
-    const ended = TERMINAL.has(job.state);
+    const ended = isTerminalState(job.state);
     progress.update(view);
     const logs = opts.logs ? new AbortController() : null;
     const onAbort = () => logs?.abort(ctx.signal.reason);
@@ -49,7 +49,7 @@ export async function followJob(ctx: CommandContext, job: Job, opts: FollowOptio
             view.state = event.to;
             const app = event.application as ProgressJob['application'] | null;
             if (app && typeof app === 'object' && typeof app.id === 'string') view.application = app;
-            if (TERMINAL.has(event.to)) view.finishedAt = event.at;
+            if (isTerminalState(event.to)) view.finishedAt = event.at;
             progress.update(view);
           },
         });

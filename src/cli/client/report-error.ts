@@ -3,6 +3,7 @@
 // flag to fix for a bad spec field, the regions there are for an unknown one (the API's message
 // lists them).
 
+import type { ApiErrorCode } from '../../api/api-error.ts';
 import { SluiceApiError, SluiceConnectionError } from '../../client/index.ts';
 import { CliError } from './cli-error.ts';
 import type { ConnectionConfig } from './connection-config.ts';
@@ -36,7 +37,7 @@ function describeApiError(err: SluiceApiError, conn?: ConnectionConfig): ErrorRe
   }
   const details = (err.issues ?? []).map((issue) => {
     const field = issue.path.join('.') || '(body)';
-    const flag = err.code === 'INVALID_JOB_SPEC' || err.code === 'UNKNOWN_REGION' ? flagForField(issue.path) : undefined;
+    const flag = hasCode(err, 'INVALID_JOB_SPEC', 'UNKNOWN_REGION') ? flagForField(issue.path) : undefined;
     return `${field}: ${issue.message}${flag ? ` (${flag})` : ''}`;
   });
   const exitCode = exitCodeForStatus(err.status);
@@ -45,8 +46,13 @@ function describeApiError(err: SluiceApiError, conn?: ConnectionConfig): ErrorRe
     return { message: `Sluice${at} could not serve the call (${err.status} ${err.code}): ${err.message}${retry}`, details, exitCode };
   }
   // A bad spec's message repeats its issues: they are listed below, one a line, with the flag to fix.
-  const message = err.code === 'INVALID_JOB_SPEC' && details.length ? 'the job spec is invalid:' : err.message;
+  const message = hasCode(err, 'INVALID_JOB_SPEC') && details.length ? 'the job spec is invalid:' : err.message;
   return { message: `${err.code}: ${message}`, details, exitCode };
+}
+
+/** Whether the API answered with one of `codes`: codes the API has, checked by the compiler against its table. */
+function hasCode(err: SluiceApiError, ...codes: ApiErrorCode[]): boolean {
+  return (codes as readonly string[]).includes(err.code);
 }
 
 function isAbort(err: unknown): boolean {

@@ -50,7 +50,10 @@ export async function rolloutSetCommand(ctx: CommandContext, region: string, mod
     printJson({ rollout, change: recorded });
     return;
   }
-  if (!recorded) note(`sluice: region ${region} already had that setting: nothing changed, nothing recorded`);
+  // No change recorded by this answer: the setting was already in force when it arrived — maybe set
+  // by an earlier try of this same call whose answer was lost (the PUT is retried), so don't claim
+  // that nothing changed; the history says when it was set, and by whom.
+  if (!recorded) note(`sluice: region ${region}: that setting is in force; nothing new was recorded (\`sluice rollout history ${region}\` shows when it was set)`);
   print(`${region}: ${recorded ? `${rolloutText(recorded.from)} → ` : ''}${rolloutText(rollout)} (version ${rollout.version})`);
 }
 
