@@ -16,10 +16,14 @@ const all = only.length ? only : ['test/unit', 'test/contract', 'test/integratio
 const files = skipRealYarn ? all.filter((f) => !/real-yarn/.test(f)) : all;
 if (skipRealYarn) console.log(`real-YARN suites left out: ${all.filter((f) => /real-yarn/.test(f)).join(', ')}`);
 
+// No test or hook of ours takes minutes (the longest, a real-YARN HA failover, about 70 s): one
+// that hangs fails after this instead of holding CI until its own limit.
+const TEST_TIMEOUT_MS = 10 * 60 * 1000;
+
 const redis = await startLocalRedis();
 console.log(`redis-server for tests: ${redis.url}`);
 const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], {
     stdio: 'inherit',
     env: { ...process.env, SLUICE_TEST_REDIS_URL: redis.url, NODE_ENV: 'test' },
   });
