@@ -1,8 +1,10 @@
 // The test command: a real redis-server on a free port for the whole run, then node's test runner
-// over every test file, then Redis is stopped. Exit code is the runner's.
+// over every test file (two at a time; those that start a real YARN afterwards, one at a time),
+// then Redis is stopped. Exit code: the worst of the runs.
 
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRedis } from '../src/dev/local-redis.ts';
 
@@ -10,11 +12,19 @@ import { startLocalRedis } from '../src/dev/local-redis.ts';
 // out. CI runs them once, under the first Node version; the second version runs the rest.
 const args = process.argv.slice(2);
 const skipRealYarn = args.includes('--skip-real-yarn');
+// --concurrency=N: how many test files run at once (each file is a process of its own, with its own
+// namespace, ports and stacks). Default: 2, or 1 on a one-core machine.
+const concurrency = Number(args.find((a) => a.startsWith('--concurrency='))?.split('=')[1] ?? Math.min(2, availableParallelism()));
 const only = args.filter((a) => !a.startsWith('--'));
 const all = only.length ? only : ['test/unit', 'test/contract', 'test/integration'].flatMap((dir) =>
   readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f)));
 const files = skipRealYarn ? all.filter((f) => !/real-yarn/.test(f)) : all;
 if (skipRealYarn) console.log(`real-YARN suites left out: ${all.filter((f) => /real-yarn/.test(f)).join(', ')}`);
+// Files that start real YARN JVMs (or whole dev stacks with one) run afterwards, one at a time:
+// two JVM clusters at once would starve each other and everything beside them on two cores.
+const ALONE = /real-yarn|stop-signals|dev-stack/;
+const together = files.filter((f) => !ALONE.test(f));
+const alone = files.filter((f) => ALONE.test(f));
 
 // No test or hook of ours takes minutes (the longest, a real-YARN HA failover, about 70 s): one
 // that hangs fails after this instead of holding CI until its own limit.
@@ -22,12 +32,22 @@ const TEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 const redis = await startLocalRedis();
 console.log(`redis-server for tests: ${redis.url}`);
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], {
-    stdio: 'inherit',
-    env: { ...process.env, SLUICE_TEST_REDIS_URL: redis.url, NODE_ENV: 'test' },
-  });
-  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
-});
+let code = 0;
+for (const [batch, n] of [[together, concurrency], [alone, 1]] as const) {
+  if (!batch.length) continue;
+  console.log(`running ${batch.length} test files, ${n} at a time`);
+  code = Math.max(code, await runFiles(batch, n));
+}
 await redis.close();
 process.exit(code);
+
+function runFiles(batch: readonly string[], n: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${n}`, `--test-timeout=${TEST_TIMEOUT_MS}`, ...batch], {
+      stdio: 'inherit',
+      // Tests inside other files that start a real YARN (`npm run dev` with Java) skip themselves too.
+      env: { ...process.env, SLUICE_TEST_REDIS_URL: redis.url, NODE_ENV: 'test', ...(skipRealYarn ? { SLUICE_TEST_SKIP_REAL_YARN: '1' } : {}) },
+    });
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+}

@@ -8,11 +8,12 @@ import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../src/dev/local-redis.ts';
 import { processesWithEnv } from '../support/processes.ts';
-import { javaAvailable } from '../support/real-yarn.ts';
+import { javaAvailable, realYarnSkip } from '../support/real-yarn.ts';
 import { REPO } from '../support/stack.ts';
 
 for (const mode of ['default', '--emulator'] as const) {
-test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, { timeout: 180_000 }, async () => {
+// The default mode starts a real YARN when Java is present: run once, like the real-YARN suites.
+test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, { timeout: 180_000, skip: mode === 'default' && javaAvailable() && realYarnSkip() }, async () => {
   const port = await freePort();
   const marker = randomBytes(6).toString('hex');
   const child = spawn(process.execPath, ['bin/sluice.js', 'dev', '--exit-after-demo', ...(mode === 'default' ? [] : [mode])], {

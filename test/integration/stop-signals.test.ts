@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { freePort, startLocalRedis } from '../../src/dev/local-redis.ts';
 import { commOf, descendants, isAlive, pollUntil, processesWithEnv, processWithMarkerAlive, Watched } from '../support/processes.ts';
-import { javaAvailable } from '../support/real-yarn.ts';
+import { realYarnSkip } from '../support/real-yarn.ts';
 import { REPO, redisUrl } from '../support/stack.ts';
 
 const ALL_GONE_MS = 15_000;
@@ -136,7 +136,7 @@ test('sluice dev SIGKILLed: its workers (stdin closes) and Redis (parent-death s
   console.log(`dev SIGKILLed: ${before.length} processes gone in ${tookMs} ms`);
 });
 
-test('npm run dev with a real YARN, Ctrl-C with a job running: JVMs and the container gone; the daemons never saw dev\'s env', { timeout: 600_000, skip: !javaAvailable() && 'needs Java 17' }, async () => {
+test('npm run dev with a real YARN, Ctrl-C with a job running: JVMs and the container gone; the daemons never saw dev\'s env', { timeout: 600_000, skip: realYarnSkip() }, async () => {
   const dev = await startDev([]);
   await dev.npm.waitFor(/Running\. Ctrl-C stops everything/, 400_000);
   assert.match(dev.npm.stdout, /YARN: real Hadoop/);

@@ -5,13 +5,22 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Shutdown } from '../../src/runtime/index.ts';
-import { startLocalYarn, type LocalYarn, type LocalYarnOptions } from '../../src/local-yarn/index.ts';
+import { javaAvailable, startLocalYarn, type LocalYarn, type LocalYarnOptions } from '../../src/local-yarn/index.ts';
 
 export {
   ADD_OPENS, ensureHadoopJars, freePort, hadoopCacheDir, hadoopVersion, javaAvailable, javaHome,
   killLeftoverContainers, tailOf, YARN_DIR,
 } from '../../src/local-yarn/index.ts';
 export type RealYarn = LocalYarn;
+
+/**
+ * Why a test that starts a real YARN does not run now, or false when it does: no Java, or the run
+ * is the second Node version's (`--skip-real-yarn`: those suites ran once under the first).
+ */
+export function realYarnSkip(): string | false {
+  if (process.env.SLUICE_TEST_SKIP_REAL_YARN === '1') return 'real-YARN tests run once, under the first Node version (--skip-real-yarn)';
+  return javaAvailable() ? false : 'needs Java 17';
+}
 export type RealYarnOptions = LocalYarnOptions;
 export const startRealYarn = startLocalYarn;
 
