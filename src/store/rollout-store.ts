@@ -74,8 +74,11 @@ export class RolloutStore {
       // Also after a no-op: a retry of a change whose event was lost (the PUT failed after the
       // script) publishes it now.
       await this.publishPending(region);
-      const rollout = await this.current(region, fromFile);
-      if (outcome === 0) return { rollout, change: null };
+      if (outcome === 0) {
+        // Already in force: what was read is the answer, unless another change landed in between.
+        return { rollout: version === current.version ? current : await this.current(region, fromFile), change: null };
+      }
+      const rollout: RolloutView = { ...to, version, source: 'live', updatedAt: at, updatedBy: input.by, reason: input.reason };
       return { rollout, change: { id: historyId, version, at, by: input.by, from: parseStored(fromJson), to, reason: input.reason } };
     }
   }
