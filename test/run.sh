@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
 npx depcruise --config .dependency-cruiser.cjs src workers
+# The Python the webhook receiver tests run (standardwebhooks from PyPI), cached outside the clone.
+bash test/support/python-venv.sh
 node --import tsx test/run-tests.ts "$@"

@@ -73,6 +73,26 @@ const schema = {
     days: { doc: 'How long a finished job (record, index entry, events, idempotency key) is kept after it ends', format: 'positive', default: 30, env: 'SLUICE_RETENTION_DAYS' },
     sweepIntervalSeconds: { doc: "How often each region's worker deletes what is past retention", format: 'positive', default: 300, env: 'SLUICE_RETENTION_SWEEP_INTERVAL_SECONDS' },
   },
+  admin: {
+    boardActions: { doc: 'Bull Board at /admin/queues lets admins retry, clean and promote jobs (default: read-only)', format: Boolean, default: false, env: 'SLUICE_ADMIN_BOARD_ACTIONS' },
+    sessionTtlSeconds: { doc: 'How long a Bull Board login (its session cookie) lasts', format: 'positive', default: 8 * 3600, env: 'SLUICE_ADMIN_SESSION_TTL_SECONDS' },
+  },
+  metrics: {
+    enabled: { doc: 'Serve Prometheus metrics on a listener of their own (the API and each worker)', format: Boolean, default: true, env: 'SLUICE_METRICS_ENABLED' },
+    host: { doc: 'Metrics listener host: keep it on a private address (it is not the public API)', format: String, default: '127.0.0.1', env: 'SLUICE_METRICS_HOST' },
+    port: { doc: 'Metrics listener port (0: any free port, logged); each process on one host needs its own', format: 'port', default: 9464, env: 'SLUICE_METRICS_PORT' },
+    token: { doc: 'When set, a scrape must send Authorization: Bearer <token>', format: String, default: '', env: 'SLUICE_METRICS_TOKEN', sensitive: true },
+  },
+  webhooks: {
+    enabled: { doc: 'This API process fans events out to webhook subscriptions and delivers them', format: Boolean, default: true, env: 'SLUICE_WEBHOOKS_ENABLED' },
+    retryWindowSeconds: { doc: 'How long a delivery is retried (exponential backoff) before it is given up', format: 'positive', default: 24 * 3600, env: 'SLUICE_WEBHOOKS_RETRY_WINDOW_SECONDS' },
+    backoffBaseMs: { doc: 'First retry delay; each next one doubles, up to backoffMaxMs', format: 'positive', default: 5000, env: 'SLUICE_WEBHOOKS_BACKOFF_BASE_MS' },
+    backoffMaxMs: { doc: 'Longest delay between two attempts', format: 'positive', default: 3600 * 1000, env: 'SLUICE_WEBHOOKS_BACKOFF_MAX_MS' },
+    timeoutMs: { doc: 'One attempt: connect, send and answer within this', format: 'positive', default: 10_000, env: 'SLUICE_WEBHOOKS_TIMEOUT_MS' },
+    disableAfterFailures: { doc: 'Consecutive failed attempts after which a subscription is disabled', format: 'positive', default: 20, env: 'SLUICE_WEBHOOKS_DISABLE_AFTER_FAILURES' },
+    allowedNetworks: { doc: 'CIDRs a webhook URL may reach although private, loopback or link-local (SSRF guard), e.g. 10.0.0.0/8', format: Array, default: [] as string[], env: 'SLUICE_WEBHOOKS_ALLOWED_NETWORKS' },
+    concurrency: { doc: 'Deliveries in flight at once per API process', format: 'positive', default: 16, env: 'SLUICE_WEBHOOKS_CONCURRENCY' },
+  },
   reconcile: {
     intervalSeconds: { doc: "How often each region's worker reconciles YARN's Sluice-tagged applications with the job records", format: 'positive', default: 30, env: 'SLUICE_RECONCILE_INTERVAL_SECONDS' },
     graceSeconds: { doc: 'How long a stray application (its job ended or unknown) may run before reconciliation kills it', format: 'nat', default: 60, env: 'SLUICE_RECONCILE_GRACE_SECONDS' },
@@ -90,6 +110,18 @@ export interface SluiceConfig {
   events: { maxLength: number };
   retention: { days: number; sweepIntervalSeconds: number };
   reconcile: { intervalSeconds: number; graceSeconds: number };
+  admin: { boardActions: boolean; sessionTtlSeconds: number };
+  metrics: { enabled: boolean; host: string; port: number; token: string };
+  webhooks: {
+    enabled: boolean;
+    retryWindowSeconds: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    timeoutMs: number;
+    disableAfterFailures: number;
+    allowedNetworks: string[];
+    concurrency: number;
+  };
 }
 
 export function loadConfig(opts: { configDir?: string; env?: NodeJS.ProcessEnv } = {}): SluiceConfig {
