@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/config.ts';
 import { EventHub } from '../events/event-hub.ts';
 import { LogClient } from '../logs/log-client.ts';
+import { watchQueueDepth } from '../metrics/queue-depth.ts';
 import { JobProducer } from '../queue/job-producer.ts';
 import { connectRedis, watchQueueErrors } from '../redis/index.ts';
 import type { Region } from '../regions/index.ts';
@@ -36,6 +37,7 @@ export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap
   // log replies' subscriber. Both connect on first use.
   const own = (name: string) => connectRedis(config.redis.url, { name, role: 'background', log: input.log, options: { lazyConnect: true } });
   const events = new EventHub({ blocking: own('event-hub'), stream: keys.events, log: input.log.child({ module: 'event-hub' }) });
+  const unwatchQueues = watchQueueDepth(producer.regionQueues());
   const logs = new LogClient({ redis, subscriber: own('log-replies'), ns: keys.ns, log: input.log.child({ module: 'log-client' }) });
   return {
     ...input,
@@ -47,6 +49,7 @@ export function buildApiDeps(input: { config: SluiceConfig; regions: ReadonlyMap
     events,
     // Every step runs even when one fails; none waits on a dead Redis.
     close: async () => {
+      unwatchQueues();
       const results = await Promise.allSettled([events.close(), logs.close(), producer.close()]);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -4,7 +4,7 @@
 import { buildApiDeps } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
-import { checkRedisDurability, closeHttp, loadRuntime, warnOnRolloutDrift, type Shutdown } from '../runtime/index.ts';
+import { checkRedisDurability, closeHttp, launchMetrics, loadRuntime, warnOnRolloutDrift, type Shutdown } from '../runtime/index.ts';
 
 /** How long `sluice serve` waits for Redis at start before it gives up, naming it. */
 const REDIS_START_TIMEOUT_MS = 10_000;
@@ -20,6 +20,8 @@ export async function serve(shutdown: Shutdown): Promise<void> {
   const deps = buildApiDeps({ config, regions, redis, log });
   await warnOnRolloutDrift(regions, deps.rollouts, log);
   shutdown.defer('queues', () => deps.close(), { deadlineMs: 2000 });
+  // Stopped after the API (steps stop in reverse): a last scrape still sees the final counts.
+  await launchMetrics(config, shutdown, log);
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app));
   log.info({ address, regions: [...regions.keys()] }, 'sluice API listening');

@@ -22,6 +22,7 @@ import type { JobRecord } from '../store/index.ts';
 import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
+import { orphansKilled } from '../metrics/catalog.ts';
 
 const LIVE = [...LIVE_APP_STATES];
 /** States in which a job's application is (or should be) in the region's tracked set. */
@@ -48,7 +49,10 @@ export interface ReconcileReport {
 }
 
 export class Reconciler {
-  constructor(private readonly ctx: RegionContext, private readonly opts: ReconcileOptions) {}
+  constructor(private readonly ctx: RegionContext, private readonly opts: ReconcileOptions) {
+    // Exported from the start at 0, so increase() over it works before the first kill.
+    orphansKilled.inc({ region: ctx.region.name }, 0);
+  }
 
   async pass(signal?: AbortSignal): Promise<ReconcileReport> {
     const report: ReconcileReport = { killed: [], adopted: [], retracked: [], failed: [], children: 0, errors: [] };
@@ -219,6 +223,7 @@ export class Reconciler {
     if (this.opts.now() - app.startedTime < this.opts.graceMs) return false;
     this.ctx.log.warn({ applicationId: app.id, applicationType: app.applicationType, why }, `reconcile: killing a stray application: ${why}`);
     await this.ctx.rm.requestKill(app.id, `Sluice reconciliation: ${why}`);
+    orphansKilled.inc({ region: this.ctx.region.name });
     return true;
   }
 }

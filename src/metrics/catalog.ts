@@ -40,10 +40,19 @@ export const jobDuration = new Histogram({
   buckets: DURATION_BUCKETS,
 });
 
-export const queueJobs = new Gauge({
+export type QueueDepthGauge = Gauge<'region' | 'queue' | 'status'>;
+/** What fills sluice_queue_jobs at each scrape (queue-depth.ts adds the API's queues). */
+export const queueDepthSources = new Set<(gauge: QueueDepthGauge) => Promise<void>>();
+
+export const queueJobs: QueueDepthGauge = new Gauge({
   name: 'sluice_queue_jobs',
   help: 'BullMQ jobs per region, queue (submit, control, webhooks) and status (waiting, active, delayed, failed), read at scrape time',
   labelNames: ['region', 'queue', 'status'] as const,
+  async collect() {
+    // Read afresh each scrape; a queue that could not be read is left out, not shown stale.
+    this.reset();
+    await Promise.all([...queueDepthSources].map((fill) => fill(this)));
+  },
 });
 
 export const rmRequests = new Counter({

@@ -54,6 +54,14 @@ export class JobProducer {
     return [...this.submit.values(), ...this.control.values()];
   }
 
+  /** Every queue with its region and role, for the board and the queue-depth metric. */
+  regionQueues(): { region: string; queue: 'submit' | 'control'; bull: Queue }[] {
+    return [...this.submit.keys()].flatMap((region) => [
+      { region, queue: 'submit' as const, bull: this.submit.get(region)! },
+      { region, queue: 'control' as const, bull: this.control.get(region)! },
+    ]);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.queues().map((q) => q.close()));
   }

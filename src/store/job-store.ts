@@ -7,6 +7,7 @@ import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, 
 import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
 import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TRANSITION } from './lua-scripts.ts';
+import { observeCreated, observeTransition } from './job-metrics.ts';
 
 /** The stored job: the API view plus what the worker needs. */
 export interface JobRecord extends Job {
@@ -135,6 +136,7 @@ export class JobStore {
       const [existingJobId, bodyHash] = reply[1].split(' ') as [string, string];
       return { created: false, existingJobId, bodyHash };
     }
+    observeCreated(record);
     return { created: true, job: record };
   }
 
@@ -181,8 +183,10 @@ export class JobStore {
       opts.track?.applicationId ?? '', String(opts.track?.submittedAtMs ?? 0),
       countAdoption, String(ADOPTION_KEEP_SECONDS),
       ...Object.entries(fields).flat(),
-    )) as [TransitionOutcome, string, string];
-    return { outcome: reply[0], previous: reply[1] ? parseJobState(reply[1]) : null, eventId: reply[2] || null };
+    )) as [TransitionOutcome, string, string, string?, string?];
+    const previous = reply[1] ? parseJobState(reply[1]) : null;
+    if (reply[2] && previous && to && to !== previous) observeTransition({ region, kind: reply[3] ?? '', createdAt: reply[4] ?? '' }, previous, to, nowMs);
+    return { outcome: reply[0], previous, eventId: reply[2] || null };
   }
 
   /** Exactly-once step 2: store the application id only if none is stored; returns the one stored. */

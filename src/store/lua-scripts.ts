@@ -120,7 +120,9 @@ redis.call('XADD', KEYS[3], id,
   'type', 'job.state_changed', 'jobId', jobId, 'region', region, 'from', cur, 'to', to, 'at', ARGV[3], 'application', ARGV[5])
 -- A finished job's own stream is history, kept as long as its record.
 if TERMINAL[to] then redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7])) end
-return {'ok', cur, id}
+-- Kind and creation time: for the caller's job metrics (counts and durations per kind).
+local info = redis.call('HMGET', KEYS[1], 'kind', 'createdAt')
+return {'ok', cur, id, info[1] or '', info[2] or ''}
 `;
 
 /**

@@ -11,6 +11,7 @@ import type { RegionContext } from '../queue/region-context.ts';
 import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { Lease } from '../store/index.ts';
 import { FINISHED_APP_STATES, LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
+import { trackedApplications, trackerTick } from '../metrics/catalog.ts';
 
 /** Slack for clock skew between this host and the RM when asking for recently finished apps. */
 const FINISHED_SLACK_MS = 60_000;
@@ -59,12 +60,19 @@ export class Tracker {
    */
   async tick(): Promise<void> {
     if (!(await this.lease.acquireOrRenew())) return;
-    await this.lease.whileHeld((held) => this.trackOnce(held));
+    // Timed only while this worker holds the lease: the other replicas' idle ticks would drown it.
+    const stop = trackerTick.startTimer({ region: this.ctx.region.name });
+    try {
+      await this.lease.whileHeld((held) => this.trackOnce(held));
+    } finally {
+      stop();
+    }
   }
 
   private async trackOnce(held: () => boolean): Promise<void> {
     const { store, rm, region } = this.ctx;
     const tracked = await store.trackedApplications(region.name);
+    trackedApplications.set({ region: region.name }, tracked.size);
     if (tracked.size === 0) {
       // Nothing to track: one cheap call keeps the region's health current.
       await rm.clusterInfo().then(

@@ -4,6 +4,7 @@
 // the RM's leaf queues for the listener (leaf-queue-watch.ts), beside the checks: never one of them.
 
 import type { Logger } from 'pino';
+import { intakeOpen, preflightLatency, preflightUp } from '../metrics/catalog.ts';
 import { isRequired, runChecks, type CheckResult, type PreflightDeps } from '../preflight/index.ts';
 import type { Region } from '../regions/index.ts';
 import { ResourceManagerClient } from '../yarn/resource-manager-client.ts';
@@ -34,7 +35,7 @@ export class PreflightMonitor {
     // Its own client over the region's routing (HA failover included), as the checks have theirs.
     this.queues = onQueues ? new LeafQueueWatch(new ResourceManagerClient({
       resourceManagers: [...deps.yarn.resourceManagers], user: deps.yarn.user, dispatcher: deps.routing.dispatcher,
-      requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }),
+      requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }), region: region.name,
     }), onQueues, log) : null;
   }
 
@@ -57,7 +58,11 @@ export class PreflightMonitor {
     const running = runChecks(this.region.preflight.checks, { ...this.deps, signal: this.abort.signal });
     this.round = running;
     const results = await running;
-    for (const r of results) this.latest.set(r.name, r);
+    for (const r of results) {
+      this.latest.set(r.name, r);
+      preflightUp.set({ region: this.region.name, check: r.name }, r.ok ? 1 : 0);
+      preflightLatency.set({ region: this.region.name, check: r.name }, r.latencyMs / 1000);
+    }
     const critical = this.region.preflight.checks.filter((c) => isRequired(c, []));
     const criticalOk = critical.every((c) => this.latest.get(c.name)?.ok);
     const allOk = results.every((r) => r.ok);
@@ -65,6 +70,7 @@ export class PreflightMonitor {
     await this.listener.onRound(results, allOk, criticalOk).catch((err) => this.log.error({ err }, 'could not record preflight results'));
     if (criticalOk !== this.intake) {
       this.intake = criticalOk;
+      intakeOpen.set({ region: this.region.name }, criticalOk ? 1 : 0);
       this.log.info({ intake: criticalOk ? 'open' : 'paused' }, criticalOk ? 'critical checks pass: taking jobs' : 'a critical check fails: intake paused');
       await this.listener.onIntake(criticalOk);
     }

@@ -79,7 +79,7 @@ export class RegionWorker {
       store,
       rm: new ResourceManagerClient({
         resourceManagers: region.yarn.resourceManagers, user: region.yarn.user, dispatcher: routing.dispatcher,
-        requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }),
+        requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }), region: region.name,
       }),
       // One folder per deployment: a sweeper never takes another deployment's files for its own.
       staging: new FileStagingStore(join(region.staging.dirPath, ns)),

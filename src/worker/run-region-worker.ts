@@ -2,7 +2,7 @@
 // Its stop step is registered before it starts, so a signal during start-up closes it too.
 
 import { connectRedis } from '../redis/index.ts';
-import { checkRedisDurability, loadRuntime, type Shutdown } from '../runtime/index.ts';
+import { checkRedisDurability, launchMetrics, loadRuntime, type Shutdown } from '../runtime/index.ts';
 import { RegionWorker } from './region-worker.ts';
 
 export async function runRegionWorker(regionName: string, shutdown: Shutdown): Promise<RegionWorker> {
@@ -17,6 +17,7 @@ export async function runRegionWorker(regionName: string, shutdown: Shutdown): P
     probe.disconnect();
   }
   shutdown.signal.throwIfAborted();
+  await launchMetrics(config, shutdown, log);
   const worker = new RegionWorker({ region, config, log });
   shutdown.defer('region worker', () => worker.close());
   await worker.start();

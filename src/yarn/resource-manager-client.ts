@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
+import { rmRequestDuration, rmRequests } from '../metrics/catalog.ts';
 import type { z } from 'zod';
 import { YarnError, errorFromStatus, truncate } from './errors.ts';
 import type {
@@ -26,13 +27,18 @@ export interface ResourceManagerClientOptions {
   /** Per HTTP request, on top of the dispatcher's own timeouts. Default 10 s. */
   requestTimeoutMs?: number;
   logger?: Logger;
+  /** Names the region in the RM call metrics; without it (a preflight probe) calls aren't counted. */
+  region?: string;
 }
 
 type Method = 'GET' | 'POST' | 'PUT';
+type Operation = 'new-application' | 'submit' | 'get' | 'list' | 'kill' | 'cluster-info' | 'scheduler' | 'probe';
 
 interface Call {
   /** For messages: "submit application_1_0001". */
   step: string;
+  /** For metrics: the step without ids, one of a fixed few. */
+  operation: Operation;
   method: Method;
   path: string;
   query?: Record<string, string | undefined>;
@@ -68,6 +74,7 @@ export class ResourceManagerClient implements ResourceManager {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
   private readonly log: Logger | undefined;
+  private readonly region: string | undefined;
   /** The RM last found ACTIVE; undefined until probed and whenever it stops answering as one. */
   private active: string | undefined;
 
@@ -80,13 +87,14 @@ export class ResourceManagerClient implements ResourceManager {
     this.dispatcher = opts.dispatcher;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.log = opts.logger; // the caller binds module/region
+    this.region = opts.region;
     // Without HA there is nothing to choose: use the one RM directly, no probe.
     if (this.rms.length === 1) this.active = this.rms[0];
   }
 
   async newApplication(signal?: AbortSignal): Promise<NewApplication> {
     const answer = await this.call(
-      { step: 'new-application', method: 'POST', path: `${APPS}/new-application`, ok: [200] },
+      { step: 'new-application', operation: 'new-application', method: 'POST', path: `${APPS}/new-application`, ok: [200] },
       signal,
     );
     const body = parse(newApplicationResponseSchema, answer);
@@ -97,6 +105,7 @@ export class ResourceManagerClient implements ResourceManager {
   async submitApplication(submission: ApplicationSubmission, signal?: AbortSignal): Promise<void> {
     await this.call({
       step: `submit ${submission.applicationId}`,
+      operation: 'submit',
       method: 'POST',
       path: APPS,
       body: toSubmissionContext(submission),
@@ -105,13 +114,14 @@ export class ResourceManagerClient implements ResourceManager {
   }
 
   async getApplication(id: string, signal?: AbortSignal): Promise<YarnApplication> {
-    const answer = await this.call({ step: `get ${id}`, method: 'GET', path: appPath(id), ok: [200] }, signal);
+    const answer = await this.call({ step: `get ${id}`, operation: 'get', method: 'GET', path: appPath(id), ok: [200] }, signal);
     return toYarnApplication(parse(appResponseSchema, answer).app);
   }
 
   async listApplications(query: ListApplicationsQuery, signal?: AbortSignal): Promise<YarnApplication[]> {
     const answer = await this.call({
       step: 'list applications',
+      operation: 'list',
       method: 'GET',
       path: APPS,
       query: {
@@ -130,6 +140,7 @@ export class ResourceManagerClient implements ResourceManager {
   async requestKill(id: string, diagnostics: string, signal?: AbortSignal): Promise<KillResult> {
     const answer = await this.call({
       step: `kill ${id}`,
+      operation: 'kill',
       method: 'PUT',
       path: `${appPath(id)}/state`,
       body: { state: 'KILLED', diagnostics },
@@ -162,7 +173,7 @@ export class ResourceManagerClient implements ResourceManager {
   }
 
   async clusterInfo(signal?: AbortSignal): Promise<ClusterInfo> {
-    const answer = await this.call({ step: 'cluster info', method: 'GET', path: CLUSTER_INFO, ok: [200] }, signal);
+    const answer = await this.call({ step: 'cluster info', operation: 'cluster-info', method: 'GET', path: CLUSTER_INFO, ok: [200] }, signal);
     const { clusterInfo: info } = parse(clusterInfoResponseSchema, answer);
     return {
       clusterId: info.id,
@@ -173,7 +184,7 @@ export class ResourceManagerClient implements ResourceManager {
   }
 
   async leafQueues(signal?: AbortSignal): Promise<LeafQueues> {
-    const answer = await this.call({ step: 'scheduler queues', method: 'GET', path: SCHEDULER, ok: [200] }, signal);
+    const answer = await this.call({ step: 'scheduler queues', operation: 'scheduler', method: 'GET', path: SCHEDULER, ok: [200] }, signal);
     // A 200 whose shape we don't understand is "the RM can't say" (names null, with why), not an error.
     return leafQueuesOf(answer.json);
   }
@@ -213,7 +224,7 @@ export class ResourceManagerClient implements ResourceManager {
 
   /** Asks every RM for its haState (all at once: a dead one shouldn't delay the rest). */
   private async findActive(step: string, signal?: AbortSignal): Promise<string> {
-    const probe: Call = { step: 'probe', method: 'GET', path: CLUSTER_INFO, ok: [200] };
+    const probe: Call = { step: 'probe', operation: 'probe', method: 'GET', path: CLUSTER_INFO, ok: [200] };
     const seen = await Promise.all(this.rms.map(async (rm) => {
       try {
         const answer = await this.attempt(rm, probe, signal);
@@ -240,8 +251,26 @@ export class ResourceManagerClient implements ResourceManager {
     });
   }
 
-  /** One HTTP request to one RM. Throws YarnError, or NotActive when another RM may do better. */
+  /** One HTTP request to one RM, counted and timed per region, RM, operation and outcome. */
   private async attempt(rm: string, call: Call, signal?: AbortSignal): Promise<Answer> {
+    if (this.region === undefined) return this.attemptOnce(rm, call, signal);
+    const labels = { region: this.region, endpoint: rm, operation: call.operation };
+    const stop = rmRequestDuration.startTimer(labels);
+    let outcome = 'ok';
+    try {
+      return await this.attemptOnce(rm, call, signal);
+    } catch (err) {
+      // Error codes come from YARN_ERRORS: a bounded set.
+      outcome = err instanceof NotActive ? err.error.code : err instanceof YarnError ? err.code : 'error';
+      throw err;
+    } finally {
+      stop();
+      rmRequests.inc({ ...labels, outcome });
+    }
+  }
+
+  /** One HTTP request to one RM. Throws YarnError, or NotActive when another RM may do better. */
+  private async attemptOnce(rm: string, call: Call, signal?: AbortSignal): Promise<Answer> {
     const where = { rmUrl: rm, step: call.step };
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) params.set(key, value);

@@ -143,6 +143,14 @@ export class Stack {
     });
   }
 
+  /** The worker's /metrics URL, from its "metrics listening" start-up line. */
+  workerMetricsUrl(name: string): string {
+    const output = this.workers.get(name)?.output.join('') ?? '';
+    const url = /"metricsUrl":"([^"]+)"/.exec(output)?.[1];
+    if (!url) throw new Error(`worker ${name} printed no metrics URL:\n${output.slice(-2000)}`);
+    return url;
+  }
+
   async stopWorker(region: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const w = this.workers.get(region);
     if (!w) return;
