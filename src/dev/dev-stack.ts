@@ -13,7 +13,7 @@ import { javaAvailable, startLocalYarn, type LocalYarn } from '../local-yarn/ind
 import { createLogger } from '../log.ts';
 import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
 import { loadRegions } from '../regions/index.ts';
-import { closeHttp, type Shutdown } from '../runtime/index.ts';
+import { closeHttp, launchMetrics, type Shutdown } from '../runtime/index.ts';
 import { writeRegionsFor } from './dev-regions.ts';
 import { runExampleJob } from './example-job.ts';
 import { startLocalRedis } from './local-redis.ts';
@@ -46,7 +46,11 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
       console.log(`YARN: the ResourceManager emulator for ${region.name} at ${emu.url} (${opts.emulator ? '--emulator' : 'no Java'}: scripts run as local processes)`);
     }
   }
-  const config = loadConfig({ configDir: join(REPO, 'config'), env });
+  // Metrics listeners on free ports (the API's on SLUICE_METRICS_PORT when set): several processes
+  // on one machine, and a second `npm run dev`, must not collide. The URLs are printed below.
+  const apiEnv = { ...env, SLUICE_METRICS_PORT: process.env.SLUICE_METRICS_PORT ?? '0' };
+  env.SLUICE_METRICS_PORT = '0';
+  const config = loadConfig({ configDir: join(REPO, 'config'), env: apiEnv });
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
   const regions = loadRegions(config.regions.dir);
 
@@ -57,12 +61,18 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
   shutdown.defer('api queues', () => deps.close(), { deadlineMs: 2000 });
 
   // Workers before the API listens: they then stop after it (no new job reaches a stopping worker).
-  await shutdown.launch('workers', (signal) => startWorkers([...regions.keys()], env, signal),
+  const workers = await shutdown.launch('workers', (signal) => startWorkers([...regions.keys()], env, signal),
     (workers) => Promise.all(workers.map((w) => w.stop(5000))), { deadlineMs: 6000 });
+  const apiMetrics = await launchMetrics(config, shutdown, log);
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app), { deadlineMs: 3000 });
 
-  console.log(`\nSluice is up: ${address}\ntoken: ${token}\nregions: ${[...regions.keys()].join(', ')}\n`);
+  console.log(`\nSluice is up: ${address}\ntoken: ${token}\nregions: ${[...regions.keys()].join(', ')}`);
+  console.log(`Bull Board: ${address}/admin/queues (log in with the token)`);
+  if (apiMetrics) {
+    console.log(`metrics: ${apiMetrics} (API), ${workers.map((w) => `${w.metricsUrl} (${w.name})`).join(', ')}`);
+  }
+  console.log('');
   await runExampleJob(address, token, [...regions.keys()][0]!, shutdown.signal);
   if (opts.exitAfterDemo) {
     shutdown.stopAndExit('example job done');

@@ -9,8 +9,13 @@ import { superviseChild, type SupervisedChild } from '../process/index.ts';
 const REPO = join(import.meta.dirname, '../..');
 const START_TIMEOUT_MS = 60_000;
 
+/** A started worker, and where it serves its metrics (null: metrics off). */
+export interface DevWorker extends SupervisedChild {
+  metricsUrl: string | null;
+}
+
 /** Starts a worker per region, in parallel; resolves once each serves its queues. */
-export async function startWorkers(regions: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<SupervisedChild[]> {
+export async function startWorkers(regions: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<DevWorker[]> {
   const workers = regions.map((region) => superviseChild(process.execPath, [
     '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'worker', '--region', region, '--stop-on-stdin-end',
   ], { name: `worker ${region}`, cwd: REPO, env: { ...env, SLUICE_LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'inherit'] }));
@@ -21,13 +26,17 @@ export async function startWorkers(regions: string[], env: NodeJS.ProcessEnv, si
     throw failed.reason;
   }
   for (const w of workers) console.log(`${w.name}: pid ${w.pid}`);
-  return workers;
+  return workers.map((w, i) => Object.assign(w, { metricsUrl: (started[i] as PromiseFulfilledResult<string | null>).value }));
 }
 
-/** Waits for "region worker started"; afterwards passes on the worker's warnings and errors (pino level ≥ 40). */
-function untilStarted(worker: SupervisedChild, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/**
+ * Waits for "region worker started" (resolves with the metrics URL of its "metrics listening" line
+ * before); afterwards passes on the worker's warnings and errors (pino level ≥ 40).
+ */
+function untilStarted(worker: SupervisedChild, signal: AbortSignal): Promise<string | null> {
+  return new Promise<string | null>((resolve, reject) => {
     let started = false;
+    let metricsUrl: string | null = null;
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${worker.name} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     const onAbort = () => reject(signal.reason);
@@ -43,10 +52,12 @@ function untilStarted(worker: SupervisedChild, signal: AbortSignal): Promise<voi
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        if (!started && line.includes('region worker started')) {
+        if (!started && line.includes('"metricsUrl"')) {
+          metricsUrl = /"metricsUrl":"([^"]+)"/.exec(line)?.[1] ?? null;
+        } else if (!started && line.includes('region worker started')) {
           started = true;
           settle();
-          resolve();
+          resolve(metricsUrl);
         } else if (started && /"level":(4|5|6)\d/.test(line)) {
           process.stdout.write(`${worker.name}: ${line}\n`);
         }

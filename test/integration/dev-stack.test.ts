@@ -28,6 +28,8 @@ test(`sluice dev (${mode}) runs the example job end to end and stops cleanly`, {
   assert.equal(code, 0, out);
   assert.match(out, new RegExp(`Sluice is up: http://127\\.0\\.0\\.1:${port}`));
   assert.match(out, /token: dev-token-from-test/);
+  assert.match(out, new RegExp(`Bull Board: http://127\\.0\\.0\\.1:${port}/admin/queues`));
+  assert.match(out, /metrics: http:\/\/127\.0\.0\.1:\d+\/metrics \(API\), http:\/\/127\.0\.0\.1:\d+\/metrics \(worker local-a\), http:\/\/127\.0\.0\.1:\d+\/metrics \(worker local-b\)/);
   assert.match(out, /RUNNING → SUCCEEDED/);
   assert.match(out, /logs\):\nhello from .*args: --date \d{4}-\d{2}-\d{2}, TARGET=dev/);
   assert.match(out, mode === 'default' && javaAvailable() ? /YARN: real Hadoop 3\.4\.\d+ ResourceManager/ : /YARN: the ResourceManager emulator/);
