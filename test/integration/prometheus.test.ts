@@ -1,6 +1,5 @@
-// Metrics end to end with a real Prometheus: it scrapes the stack's API (its metrics listener, in
-// this process) and both region workers (their own listeners, each a process of its own) with a
-// scrape token, and PromQL over its HTTP API returns the counts of a known set of jobs. Every panel
+// Metrics end to end with a real Prometheus: it scrapes an API (`sluice serve`, a process of its
+// own) and both region workers (each a process with its own listener) with a scrape token, and PromQL over its HTTP API returns the counts of a known set of jobs. Every panel
 // of the shipped Grafana dashboard is a valid query over metrics that exist.
 
 import assert from 'node:assert/strict';
@@ -9,24 +8,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { register } from 'prom-client';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.ts';
+import { startApiProcess, type ApiProcess } from '../support/api-process.ts';
 import { startPrometheus, type Prometheus } from '../support/prometheus.ts';
 import { REPO, shellJob, Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const SCRAPE_TOKEN = 'scrape-token-0123456789';
 let stack: Stack;
-let apiMetrics: MetricsServer;
+let api: ApiProcess;
+let apiMetricsUrl: string;
 let prometheus: Prometheus;
 
 before(async () => {
   stack = await Stack.start({ regions: ['ra', 'rb'], trackerIntervalMs: 200, env: { SLUICE_METRICS_TOKEN: SCRAPE_TOKEN } });
-  // The API runs in this process: its metrics are this process's registry, served as `sluice serve` does.
-  apiMetrics = await startMetricsServer({ host: '127.0.0.1', port: 0, token: SCRAPE_TOKEN });
+  api = await startApiProcess(stack.env);
+  apiMetricsUrl = /"metricsUrl":"([^"]+)"/.exec(api.output.join(''))![1]!;
   prometheus = await startPrometheus({
     token: SCRAPE_TOKEN,
     targets: [
-      { job: 'sluice-api', url: apiMetrics.url },
+      { job: 'sluice-api', url: apiMetricsUrl },
       { job: 'sluice-worker', url: stack.workerMetricsUrl('ra') },
       { job: 'sluice-worker', url: stack.workerMetricsUrl('rb') },
     ],
@@ -35,7 +35,7 @@ before(async () => {
 
 after(async () => {
   await prometheus?.close();
-  await apiMetrics?.close();
+  await api?.stop();
   await stack?.close();
 });
 
@@ -45,8 +45,18 @@ async function byLabels(expr: string, labels: string[]): Promise<Record<string, 
   return Object.fromEntries(rows.map((r) => [labels.map((l) => r.metric[l]).join('/'), r.value]));
 }
 
+/** Waits (a scrape is up to a second away) until the query gives exactly `expected`; fails naming what it last got. */
+async function eventually(expr: string, labels: string[], expected: Record<string, number>): Promise<void> {
+  let last: Record<string, number> = {};
+  try {
+    await waitFor(async () => isDeepStrictEqual((last = await byLabels(expr, labels)), expected), { what: expr, timeoutMs: 20_000 });
+  } catch {
+    assert.deepEqual(last, expected, expr);
+  }
+}
+
 test('a scrape without the token is refused, on the API listener and a worker listener alike', async () => {
-  for (const url of [apiMetrics.url, stack.workerMetricsUrl('ra')]) {
+  for (const url of [apiMetricsUrl, stack.workerMetricsUrl('ra')]) {
     assert.equal((await fetch(url)).status, 401, url);
     assert.equal((await fetch(url, { headers: { authorization: 'Bearer wrong-token-000000' } })).status, 401, url);
     const ok = await fetch(url, { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } });
@@ -63,7 +73,7 @@ test('after a known set of jobs, Prometheus has their counts per region and stat
   ];
   const ids: string[] = [];
   for (const spec of jobs) {
-    const res = await stack.submit(spec);
+    const res = await stack.request('POST', '/v1/jobs', { body: spec, base: api.url });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     ids.push(res.body.id);
   }
@@ -72,16 +82,11 @@ test('after a known set of jobs, Prometheus has their counts per region and stat
   // Counters live in the process that made the change (API: acceptance; workers: the ends), so
   // the queries sum over every target, as a dashboard does.
   const expectFinished = { 'ra/SUCCEEDED': 3, 'ra/FAILED': 1, 'rb/SUCCEEDED': 2 };
-  const finished = await waitFor(async () => {
-    const got = await byLabels('sum by (region, state) (sluice_jobs_finished_total{kind="shell"})', ['region', 'state']);
-    return isDeepStrictEqual(got, expectFinished) && got;
-  }, { what: 'the finished counts in Prometheus', timeoutMs: 20_000 });
-  assert.deepEqual(finished, expectFinished);
-
-  assert.deepEqual(await byLabels('sum by (region) (sluice_jobs_accepted_total{kind="shell"})', ['region']), { ra: 4, rb: 2 });
+  await eventually('sum by (region, state) (sluice_jobs_finished_total{kind="shell"})', ['region', 'state'], expectFinished);
+  await eventually('sum by (region) (sluice_jobs_accepted_total{kind="shell"})', ['region'], { ra: 4, rb: 2 });
   // Each job has one 202→ACCEPTED time and one duration.
-  assert.deepEqual(await byLabels('sum by (region) (sluice_job_submit_to_accepted_seconds_count)', ['region']), { ra: 4, rb: 2 });
-  assert.deepEqual(await byLabels('sum by (region, state) (sluice_job_duration_seconds_count)', ['region', 'state']), expectFinished);
+  await eventually('sum by (region) (sluice_job_submit_to_accepted_seconds_count)', ['region'], { ra: 4, rb: 2 });
+  await eventually('sum by (region, state) (sluice_job_duration_seconds_count)', ['region', 'state'], expectFinished);
 
   // Every target is up; each worker reports its own region only.
   const up = await prometheus.query('up');
@@ -97,11 +102,10 @@ test('after a known set of jobs, Prometheus has their counts per region and stat
   assert.deepEqual(await byLabels('sluice_preflight_check_up', ['region', 'check']), { 'ra/yarn-rm': 1, 'rb/yarn-rm': 1 });
   const ticks = await byLabels('sum by (region) (sluice_tracker_tick_duration_seconds_count)', ['region']);
   assert.ok(ticks.ra! > 0 && ticks.rb! > 0, JSON.stringify(ticks));
-  assert.deepEqual(await byLabels('sluice_tracker_applications', ['region']), { ra: 0, rb: 0 });
+  await eventually('sluice_tracker_applications', ['region'], { ra: 0, rb: 0 });
   assert.deepEqual(await byLabels('sluice_reconciler_orphans_killed_total', ['region']), { ra: 0, rb: 0 });
   // The API reads queue depth at each scrape: all done, nothing waiting.
-  const waiting = await byLabels('sluice_queue_jobs{queue="submit", status="waiting"}', ['region']);
-  assert.deepEqual(waiting, { ra: 0, rb: 0 });
+  await eventually('sluice_queue_jobs{queue="submit", status="waiting"}', ['region'], { ra: 0, rb: 0 });
   // Process metrics of every process.
   assert.equal((await prometheus.query('process_cpu_seconds_total')).length, 3);
 });
@@ -110,7 +114,7 @@ test('every panel of the Grafana dashboard is a valid query over metrics of the 
   const dashboard = JSON.parse(readFileSync(join(REPO, 'config/grafana/sluice-dashboard.json'), 'utf8'));
   const exprs: string[] = dashboard.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((t) => t.expr));
   assert.ok(exprs.length >= 10, `only ${exprs.length} panel queries`);
-  // The catalog's metrics (this process imported it with the API); a histogram's series add suffixes.
+  // The catalog's metrics (imported by this process's API too); a histogram's series add suffixes.
   const names = new Set(register.getMetricsAsArray().map((m) => m.name));
   for (const expr of exprs) {
     // Dashboard variables stand for a region regex.
