@@ -24,3 +24,19 @@ test("the README's job error table is JOB_ERRORS", () => {
   const rows = Object.entries(JOB_ERRORS).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
   assert.equal(section('job-errors'), ['| code | meaning |', '| --- | --- |', ...rows].join('\n') + '\n');
 });
+
+test("the README's configuration table lists every setting's environment variable", () => {
+  const schema = readFileSync(join(import.meta.dirname, '../../src/config/config.ts'), 'utf8');
+  const vars = [...schema.matchAll(/env: '([A-Z_]+)'/g)].map((m) => m[1]!);
+  assert.ok(vars.length > 20, `only ${vars.length} settings found`);
+  const table = readme.slice(readme.indexOf('## Configuration'));
+  for (const v of vars) assert.ok(table.includes(`\`${v}\``), `${v} is not in the README's configuration table`);
+});
+
+test("the README's metrics table lists every metric of the catalog", async () => {
+  const { register } = await import('prom-client');
+  await import('../../src/metrics/catalog.ts');
+  const names = register.getMetricsAsArray().map((m) => m.name).filter((n) => n.startsWith('sluice_'));
+  assert.ok(names.length >= 16, `only ${names.length} metrics`);
+  for (const name of names) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is not in the README's metrics table`);
+});
