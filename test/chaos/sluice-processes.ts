@@ -41,6 +41,8 @@ function env(e: SluiceEnv, extra: Record<string, string> = {}): NodeJS.ProcessEn
     ...process.env,
     // production: the processes refuse a Redis without AOF/noeviction, as they would in a deployment.
     NODE_ENV: 'production', SLUICE_LOG_LEVEL: 'info',
+    // Several processes on one machine: each metrics listener on a free port of its own.
+    SLUICE_METRICS_PORT: '0',
     SLUICE_REDIS_URL: e.redisUrl, SLUICE_NAMESPACE: e.namespace, SLUICE_REGIONS_DIR: e.regionsDir,
     SLUICE_TOKENS: JSON.stringify([{ token: TOKEN, principal: 'chaos', regions: ['*'], admin: true }]),
     ...extra,
