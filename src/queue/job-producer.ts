@@ -54,6 +54,14 @@ export class JobProducer {
     return [...this.submit.values(), ...this.control.values()];
   }
 
+  /** Each queue with its region and kind, region by region (what Bull Board groups by). */
+  regionQueues(): { region: string; kind: 'submit' | 'control'; queue: Queue }[] {
+    return [...this.submit.keys()].flatMap((region) => [
+      { region, kind: 'submit' as const, queue: this.submit.get(region)! },
+      { region, kind: 'control' as const, queue: this.control.get(region)! },
+    ]);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.queues().map((q) => q.close()));
   }
