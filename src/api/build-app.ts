@@ -4,6 +4,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ADMIN_PREFIX, adminRoutes, regionBoardQueues } from './admin/admin-routes.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { Authenticator, type Principal } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -37,7 +38,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   app.decorateRequest('principal', null);
   // Authenticate before the body is read: an unauthenticated caller can't make us parse 4 MB.
   app.addHook('onRequest', async (request) => {
-    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
+    const route = request.routeOptions.url ?? '';
+    if (PUBLIC_ROUTES.has(route)) return;
+    // The admin pages take a login cookie too: their own guard (src/api/admin/admin-guard.ts).
+    if (route.startsWith(`${ADMIN_PREFIX}/`)) return;
     request.principal = auth.authenticate(request.headers.authorization);
   });
   // Registered first: it collects every route added after it into /openapi.json.
@@ -55,5 +59,9 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     rolloutRoutes(api, deps);
     adoptionRoutes(api, deps);
   });
+  // Bull Board and its login, outside the zod context. More queues for the board (e.g. webhook
+  // deliveries, group "webhooks") are appended to this list.
+  const boardQueues = [...regionBoardQueues(deps)];
+  void app.register(adminRoutes({ deps, auth, queues: boardQueues }), { prefix: ADMIN_PREFIX });
   return app;
 }

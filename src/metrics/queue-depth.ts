@@ -8,9 +8,9 @@ import { queueDepthSources, type QueueDepthGauge } from './catalog.ts';
 export interface WatchedQueue {
   /** The region, or "-" for a queue of no region (webhook deliveries). */
   region: string;
-  /** submit, control or webhooks. */
-  queue: string;
-  bull: Queue;
+  /** submit, control or webhooks: the metric's `queue` label. */
+  kind: string;
+  queue: Queue;
 }
 
 const STATUSES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -20,10 +20,10 @@ const READ_TIMEOUT_MS = 2000;
 /** Reports the queues at every scrape until the returned function is called. */
 export function watchQueueDepth(queues: readonly WatchedQueue[]): () => void {
   const fill = async (gauge: QueueDepthGauge) => {
-    await Promise.all(queues.map(async ({ region, queue, bull }) => {
-      const counts = await withTimeout(bull.getJobCounts(...STATUSES)).catch(() => null);
+    await Promise.all(queues.map(async ({ region, kind, queue }) => {
+      const counts = await withTimeout(queue.getJobCounts(...STATUSES)).catch(() => null);
       if (!counts) return;
-      for (const status of STATUSES) gauge.set({ region, queue, status }, counts[status] ?? 0);
+      for (const status of STATUSES) gauge.set({ region, queue: kind, status }, counts[status] ?? 0);
     }));
   };
   queueDepthSources.add(fill);

@@ -54,11 +54,11 @@ export class JobProducer {
     return [...this.submit.values(), ...this.control.values()];
   }
 
-  /** Every queue with its region and role, for the board and the queue-depth metric. */
-  regionQueues(): { region: string; queue: 'submit' | 'control'; bull: Queue }[] {
+  /** Each queue with its region and kind, region by region (what Bull Board groups by). */
+  regionQueues(): { region: string; kind: 'submit' | 'control'; queue: Queue }[] {
     return [...this.submit.keys()].flatMap((region) => [
-      { region, queue: 'submit' as const, bull: this.submit.get(region)! },
-      { region, queue: 'control' as const, bull: this.control.get(region)! },
+      { region, kind: 'submit' as const, queue: this.submit.get(region)! },
+      { region, kind: 'control' as const, queue: this.control.get(region)! },
     ]);
   }
 

@@ -35,6 +35,11 @@ export interface Keys {
   rolloutHistory(region: string): string;
   /** The migration view's counters of one UTC day (YYYY-MM-DD), a hash. */
   adoption(region: string, day: string): string;
+  /**
+   * A Bull Board login: the SHA-256 (hex) of the session id → the principal's name, with a TTL.
+   * Kept in Redis so every API process knows every session; the id itself is only in the cookie.
+   */
+  adminSession(idHash: string): string;
 }
 
 export function keysFor(ns: string): Keys {
@@ -58,5 +63,6 @@ export function keysFor(ns: string): Keys {
     rollout: (name) => region(name, 'rollout'),
     rolloutHistory: (name) => region(name, 'rollout-history'),
     adoption: (name, day) => region(name, `adoption:${day}`),
+    adminSession: (idHash) => `${ns}:{admin}:session:${idHash}`,
   };
 }

@@ -16,7 +16,7 @@ export interface ApiProcess {
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve'], {
     cwd: REPO,
-    env: { ...process.env, ...env, SLUICE_HTTP_HOST: '127.0.0.1', SLUICE_HTTP_PORT: '0', SLUICE_LOG_LEVEL: 'info' },
+    env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env, SLUICE_HTTP_HOST: '127.0.0.1', SLUICE_HTTP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -51,7 +51,7 @@ test('a scrape while Redis is down answers without the queues it could not read,
   const connection = connectRedis(`redis://127.0.0.1:${deadPort}`, { name: 'dead', role: 'request', log: createLogger('silent') });
   const bull = new Queue('submit-unit-dead', { connection });
   bull.on('error', () => {});
-  const unwatch = watchQueueDepth([{ region: 'unit-dead', queue: 'submit', bull }]);
+  const unwatch = watchQueueDepth([{ region: 'unit-dead', kind: 'submit', queue: bull }]);
   try {
     const s = await server('');
     const started = Date.now();

@@ -47,7 +47,10 @@ after(async () => {
 const toOpenApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 
 test('every route Fastify serves is in /openapi.json, with its responses', () => {
-  const served = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
+  // Under /admin: Bull Board and its login, pages for a browser (with an API of Bull Board's own),
+  // not Sluice's API; they are left out of the document on purpose.
+  const served = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/admin/'));
+  assert.ok(routes.some((r) => r.url === '/admin/queues/api/queues'), 'Bull Board is served');
   assert.ok(served.length >= 10, `only ${served.length} routes seen: ${JSON.stringify(served)}`);
   for (const { method, url } of served) {
     const op = doc.paths[toOpenApiPath(url)]?.[method.toLowerCase()];
