@@ -15,6 +15,7 @@ import { logRoutes } from './routes/logs.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { adoptionRoutes } from './routes/adoption.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { useZodSchemas } from './validation.ts';
 
 declare module 'fastify' {
@@ -54,6 +55,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     regionRoutes(api, deps);
     rolloutRoutes(api, deps);
     adoptionRoutes(api, deps);
+    webhookRoutes(api, deps);
   });
   return app;
 }
