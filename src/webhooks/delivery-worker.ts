@@ -57,8 +57,6 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     });
     const retry = !result.ok && withinWindow(firstAttemptAt, now(), attempt, deps.settings);
     const outcome: AttemptOutcome = result.ok ? 'delivered' : result.refused ? 'refused' : retry ? 'retrying' : 'failed';
-    webhookDeliveries.inc({ outcome });
-    webhookDeliveryDuration.observe({ outcome }, result.latencyMs / 1000);
     const disableReason = `${deps.settings.disableAfterFailures} delivery attempts in a row failed; the last: ${result.error}`;
     const recorded = await deps.subscriptions.recordAttempt(data.subscriptionId, {
       at: at.toISOString(), webhookId: data.webhookId, eventType: data.eventType, attempt,
@@ -68,11 +66,15 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       disableAfter: deps.settings.disableAfterFailures,
       reason: disableReason,
     });
+    // The attempt that disabled the subscription is its message's last: failed, not retrying.
+    const final = recorded?.disabledNow && outcome === 'retrying' ? 'failed' : outcome;
+    webhookDeliveries.inc({ outcome: final });
+    webhookDeliveryDuration.observe({ outcome: final }, result.latencyMs / 1000);
     if (result.ok) {
       log.debug({ attempt, status: result.status, latencyMs: result.latencyMs }, 'webhook delivered');
       return { outcome: 'delivered' };
     }
-    log.info({ attempt, outcome, status: result.status, error: result.error, latencyMs: result.latencyMs }, 'webhook delivery attempt failed');
+    log.info({ attempt, outcome: final, status: result.status, error: result.error, latencyMs: result.latencyMs }, 'webhook delivery attempt failed');
     if (recorded?.disabledNow) {
       webhookSubscriptionsDisabled.inc();
       await deps.subscriptions.publishDisabled(target.id, target.url, disableReason, at);

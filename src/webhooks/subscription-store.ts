@@ -30,23 +30,28 @@ export function generateSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-// KEYS: hash, attempts. ARGV: attempt JSON, failed ("1"|"0"), disableAfter, logSize, reason, at.
+// KEYS: hash, attempts. ARGV: attempt JSON, failed ("1"|"0"), disableAfter, logSize, reason, at,
+// the attempt JSON to log instead when this attempt disables the subscription (its outcome final).
 // Returns {disabledNow (1|0), consecutiveFailures}; nothing for a subscription that is gone.
 const RECORD_ATTEMPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-redis.call('LPUSH', KEYS[2], ARGV[1])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
-redis.call('HSET', KEYS[1], 'lastAttempt', ARGV[1])
+local entry = ARGV[1]
+local result = {0, 0}
 if ARGV[2] == '0' then
   redis.call('HSET', KEYS[1], 'consecutiveFailures', 0)
-  return {0, 0}
+else
+  local n = redis.call('HINCRBY', KEYS[1], 'consecutiveFailures', 1)
+  result = {0, n}
+  if n >= tonumber(ARGV[3]) and redis.call('HGET', KEYS[1], 'enabled') == '1' then
+    redis.call('HSET', KEYS[1], 'enabled', '0', 'disabledReason', ARGV[5], 'disabledAt', ARGV[6])
+    entry = ARGV[7]
+    result = {1, n}
+  end
 end
-local n = redis.call('HINCRBY', KEYS[1], 'consecutiveFailures', 1)
-if n >= tonumber(ARGV[3]) and redis.call('HGET', KEYS[1], 'enabled') == '1' then
-  redis.call('HSET', KEYS[1], 'enabled', '0', 'disabledReason', ARGV[5], 'disabledAt', ARGV[6])
-  return {1, n}
-end
-return {0, n}
+redis.call('LPUSH', KEYS[2], entry)
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+redis.call('HSET', KEYS[1], 'lastAttempt', entry)
+return result
 `;
 
 // KEYS: hash. Re-enables an existing subscription and resets its failures; 0 when it is gone.
@@ -119,12 +124,14 @@ export class SubscriptionStore {
   /**
    * Appends to the attempt log and counts failures in a row (a success resets them); at
    * `disableAfter` failures in a row an enabled subscription is disabled. `disabledNow` is true for
-   * the one call that disabled it. Null when the subscription is gone.
+   * the one call that disabled it (its attempt is logged as `failed`: no retry follows). Null
+   * when the subscription is gone.
    */
   async recordAttempt(id: string, attempt: WebhookAttempt, opts: { failed: boolean; disableAfter: number; reason: string }): Promise<{ disabledNow: boolean; consecutiveFailures: number } | null> {
     const result = await this.redis.eval(
       RECORD_ATTEMPT, 2, this.keys.webhookSubscription(id), this.keys.webhookAttempts(id),
       JSON.stringify(attempt), opts.failed ? '1' : '0', String(opts.disableAfter), String(ATTEMPT_LOG_SIZE), opts.reason, attempt.at,
+      JSON.stringify({ ...attempt, outcome: attempt.outcome === 'refused' ? 'refused' : 'failed' }),
     ) as [number, number] | null;
     if (!result) return null;
     return { disabledNow: result[0] === 1, consecutiveFailures: Number(result[1]) };

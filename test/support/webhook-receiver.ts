@@ -78,12 +78,12 @@ export class PythonReceiver {
   }
 }
 
-/** Accepts connections and never answers: every attempt times out. */
-export async function silentServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+/** Accepts connections and never answers: every attempt times out. `requests()`: connections that sent a request. */
+export async function silentServer(): Promise<{ port: number; requests: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let count = 0;
   const server: Server = createServer((s) => {
-    count++;
+    s.once('data', () => { count++; });
     sockets.add(s);
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
@@ -92,7 +92,7 @@ export async function silentServer(): Promise<{ port: number; connections: () =>
   const port = (server.address() as { port: number }).port;
   return {
     port,
-    connections: () => count,
+    requests: () => count,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
