@@ -51,6 +51,15 @@ export function startWebhooks(deps: WebhooksRuntimeDeps, config: SluiceConfig, l
   });
   const agent = webhookAgent(allowed, w.timeoutMs);
   const connection = connectRedis(config.redis.url, { name: 'webhooks-worker', role: 'background', log });
+  // BullMQ blocks on a duplicate of the connection it is given; kept here, so a close that
+  // times out while Redis is down can drop it too (it would reconnect forever otherwise).
+  const duplicates: Redis[] = [];
+  const duplicate = connection.duplicate.bind(connection);
+  connection.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    duplicates.push(copy);
+    return copy;
+  }) as Redis['duplicate'];
   const worker = new Worker<WebhookJobData>(WEBHOOKS_QUEUE, createDeliveryProcessor({
     subscriptions: deps.webhooks.subscriptions, dispatcher: agent, allowed, settings: w, log: log.child({ module: 'webhooks' }),
   }), {
@@ -59,6 +68,8 @@ export function startWebhooks(deps: WebhooksRuntimeDeps, config: SluiceConfig, l
     concurrency: w.concurrency,
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, w) },
     lockDuration: Math.max(30_000, w.timeoutMs * 3),
+    // After a connection error its loop waits this long: a close while Redis is down ends sooner.
+    runRetryDelay: 1000,
   });
   watchQueueErrors(worker, 'webhooks worker', connection, log);
   fanOut.start();
@@ -69,7 +80,8 @@ export function startWebhooks(deps: WebhooksRuntimeDeps, config: SluiceConfig, l
     close: () => closing ??= (async () => {
       const steps: [string, () => Promise<unknown>, number][] = [
         ['fan-out', () => fanOut.close(), 3000],
-        ['delivery worker', () => worker.close(), connection.status === 'ready' ? WORKER_CLOSE_MS : WORKER_CLOSE_REDIS_DOWN_MS],
+        // With Redis down, in-flight deliveries could not be recorded anyway: don't wait for them.
+        ['delivery worker', () => worker.close(connection.status !== 'ready'), connection.status === 'ready' ? WORKER_CLOSE_MS : WORKER_CLOSE_REDIS_DOWN_MS],
       ];
       for (const [name, step, ms] of steps) {
         const outcome = await withDeadline(step, ms);
@@ -77,6 +89,7 @@ export function startWebhooks(deps: WebhooksRuntimeDeps, config: SluiceConfig, l
       }
       // The worker's blocking duplicate too: a close left waiting on a reconnect must not keep it.
       await withDeadline(() => worker.disconnect(), 300);
+      for (const copy of duplicates) copy.disconnect();
       await Promise.allSettled([agent.destroy(), closeRedis(connection, 500)]);
       blocking.disconnect();
     })(),
