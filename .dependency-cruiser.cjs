@@ -10,6 +10,8 @@ module.exports = {
       from: { path: '^(src|workers)/', pathNot: '^src/(emulator|dev)/' }, to: { path: '^src/emulator/' } },
     { name: 'local-yarn-only-for-dev-and-tests', severity: 'error', comment: 'production code never starts a YARN of its own',
       from: { path: '^(src|workers)/', pathNot: '^src/(local-yarn|dev)/' }, to: { path: '^src/local-yarn/' } },
+    { name: 'webhooks-below-the-api', severity: 'error', comment: 'webhook delivery runs beside the API, not through it',
+      from: { path: '^src/webhooks/' }, to: { path: '^src/(api|cli)/' } },
     { name: 'nothing-imports-the-cli', severity: 'error', comment: 'the sluice command is a leaf: shared start/stop wiring lives in src/runtime',
       from: { pathNot: '^(src/cli/|bin/)' }, to: { path: '^src/cli/' } },
     { name: 'src-never-imports-test', severity: 'error', comment: 'test support is for tests; what both need lives under src',

@@ -12,6 +12,8 @@ export const API_ERRORS = {
   JOB_NOT_FOUND: { status: 404, message: 'no such job' },
   REGION_NOT_FOUND: { status: 404, message: 'no such region' },
   NOT_FOUND: { status: 404, message: 'no such route' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'no such webhook subscription' },
+  WEBHOOK_DISABLED: { status: 409, message: 'the webhook subscription is disabled: enable it first' },
   LOGS_NOT_FOUND: { status: 404, message: 'the job has no logs (yet, or any more)' },
   WORKER_UNAVAILABLE: { status: 503, message: "the region's worker did not answer" },
   YARN_ERROR: { status: 502, message: "the region's YARN did not give the logs" },

@@ -16,6 +16,7 @@ import { logRoutes } from './routes/logs.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { adoptionRoutes } from './routes/adoption.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { useZodSchemas } from './validation.ts';
 
 declare module 'fastify' {
@@ -58,10 +59,11 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     regionRoutes(api, deps);
     rolloutRoutes(api, deps);
     adoptionRoutes(api, deps);
+    webhookRoutes(api, deps);
   });
-  // Bull Board and its login, outside the zod context. More queues for the board (e.g. webhook
-  // deliveries, group "webhooks") are appended to this list.
-  const boardQueues = [...regionBoardQueues(deps)];
+  // Bull Board and its login, outside the zod context: every region's queues, then the webhook
+  // deliveries (a queue of no region) in a group of their own.
+  const boardQueues = [...regionBoardQueues(deps), { queue: deps.webhooks.queue, group: 'webhooks', name: 'deliveries' }];
   void app.register(adminRoutes({ deps, auth, queues: boardQueues }), { prefix: ADMIN_PREFIX });
   return app;
 }

@@ -1,7 +1,7 @@
 // `sluice serve`: the HTTP API. It talks to Redis only, never to a ResourceManager.
 // Stops in order: no new requests (in-flight ones finish), the queues, then the connection.
 
-import { buildApiDeps } from '../api/api-deps.ts';
+import { buildApiDeps, startApiWebhooks } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
 import { checkRedisDurability, closeHttp, launchMetrics, loadRuntime, warnOnRolloutDrift, type Shutdown } from '../runtime/index.ts';
@@ -22,6 +22,10 @@ export async function serve(shutdown: Shutdown): Promise<void> {
   shutdown.defer('queues', () => deps.close(), { deadlineMs: 2000 });
   // Stopped after the API (steps stop in reverse): a last scrape still sees the final counts.
   await launchMetrics(config, shutdown, log);
+  if (config.webhooks.enabled) {
+    const webhooks = startApiWebhooks(deps);
+    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 4000 });
+  }
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app));
   log.info({ address, regions: [...regions.keys()] }, 'sluice API listening');

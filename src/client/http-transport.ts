@@ -28,7 +28,7 @@ export interface TransportOptions {
 export type RetryMode = 'idempotent' | 'unsent-only';
 
 export interface Call {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, from the API's root: `/v1/jobs?limit=5`. */
   path: string;
   body?: unknown;

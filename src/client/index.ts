@@ -6,4 +6,5 @@ export type {
   AdoptionQuery, AdoptionReport, Job, JobEvent, JobSnapshot, JobSpecInput, JobState, JobStateChanged, ListJobsQuery,
   RegionCheckResult, RegionHealthChanged, RegionRolloutChanged, RegionView, RolloutChange, RolloutChangeResult,
   RolloutDecision, RolloutDecisionQuery, RolloutHistoryEntry, RolloutView, SluiceEvent,
+  CreatedWebhook, WebhookAttempt, WebhookFilter, WebhookInput, WebhookSubscription, WebhookSubscriptionDetail, WebhookSubscriptionDisabled,
 } from './types.ts';

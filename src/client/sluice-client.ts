@@ -18,6 +18,7 @@ import { backoffMs, sleep } from './retry-policy.ts';
 import type {
   AdoptionQuery, AdoptionReport, Job, JobEvent, JobSpecInput, ListJobsQuery, RegionView, RolloutChange,
   RolloutChangeResult, RolloutDecision, RolloutDecisionQuery, RolloutHistoryEntry, RolloutView, SluiceEvent,
+  CreatedWebhook, WebhookInput, WebhookSubscription, WebhookSubscriptionDetail,
 } from './types.ts';
 
 export interface SluiceClientOptions {
@@ -250,6 +251,46 @@ export class SluiceClient {
 
   adoption(q: AdoptionQuery, opts: CallOptions = {}): Promise<AdoptionReport> {
     return this.get(`/v1/analytics/adoption${query({ ...q })}`, opts);
+  }
+
+  /**
+   * POST /v1/webhooks (admin). The answer holds the signing secret, shown only this once. Not
+   * retried once sent: a lost answer could leave a subscription whose secret nobody has.
+   */
+  async createWebhook(input: WebhookInput, opts: CallOptions = {}): Promise<CreatedWebhook> {
+    const { body } = await this.http.json<CreatedWebhook>({ method: 'POST', path: '/v1/webhooks', body: input, retry: 'unsent-only', signal: opts.signal });
+    return body;
+  }
+
+  /** GET /v1/webhooks (admin): every subscription, without secrets. */
+  async listWebhooks(opts: CallOptions = {}): Promise<WebhookSubscription[]> {
+    return (await this.get<{ webhooks: WebhookSubscription[] }>('/v1/webhooks', opts)).webhooks;
+  }
+
+  /** GET /v1/webhooks/{id} (admin): with its last attempts, newest first. */
+  getWebhook(id: string, opts: CallOptions = {}): Promise<WebhookSubscriptionDetail> {
+    return this.get(`/v1/webhooks/${segment(id)}`, opts);
+  }
+
+  async deleteWebhook(id: string, opts: CallOptions = {}): Promise<void> {
+    // Not retried once sent: a retry after it worked would answer 404.
+    await this.http.json({ method: 'DELETE', path: `/v1/webhooks/${segment(id)}`, retry: 'unsent-only', signal: opts.signal });
+  }
+
+  /** POST /v1/webhooks/{id}/test (admin): queues a `webhook.test` message; its id shows in the attempts. */
+  async testWebhook(id: string, opts: CallOptions = {}): Promise<{ subscriptionId: string; webhookId: string }> {
+    const { body } = await this.http.json<{ subscriptionId: string; webhookId: string }>({
+      method: 'POST', path: `/v1/webhooks/${segment(id)}/test`, body: {}, retry: 'unsent-only', signal: opts.signal,
+    });
+    return body;
+  }
+
+  /** PATCH /v1/webhooks/{id} {enabled: true} (admin): re-enabled, failures reset. Safe to repeat. */
+  async enableWebhook(id: string, opts: CallOptions = {}): Promise<WebhookSubscription> {
+    const { body } = await this.http.json<WebhookSubscription>({
+      method: 'PATCH', path: `/v1/webhooks/${segment(id)}`, body: { enabled: true }, retry: 'idempotent', signal: opts.signal,
+    });
+    return body;
   }
 
   private async get<T>(path: string, opts: CallOptions): Promise<T> {

@@ -7,7 +7,7 @@ import type { Job, JobState, jobSpec } from '../jobs/index.ts';
 import type { RolloutView } from '../rollout/rollout-views.ts';
 
 export type { Job, JobState } from '../jobs/index.ts';
-export type { JobStateChanged, RegionHealthChanged, RegionRolloutChanged, SluiceEvent } from '../events/event.ts';
+export type { JobStateChanged, RegionHealthChanged, RegionRolloutChanged, SluiceEvent, WebhookSubscriptionDisabled } from '../events/event.ts';
 export type {
   AdoptionReport, RolloutChange, RolloutChangeResult, RolloutDecision, RolloutHistoryEntry, RolloutView,
 } from '../rollout/rollout-views.ts';
@@ -85,4 +85,57 @@ export interface AdoptionQuery {
   /** First UTC day counted, YYYY-MM-DD. */
   since?: string;
   region?: string;
+}
+
+/**
+ * A webhook subscription's filter: every dimension given must match, any value within one. Written
+ * out here because its schema lives with the server (src/webhooks), which the client may not import.
+ */
+export interface WebhookFilter {
+  types?: ('job.state_changed' | 'region.health_changed' | 'region.rollout_changed' | 'webhook.subscription_disabled')[];
+  regions?: string[];
+  states?: JobState[];
+  /** `key:value`; values of one key: any; several keys: all. */
+  labels?: string[];
+}
+
+export interface WebhookAttempt {
+  at: string;
+  webhookId: string;
+  eventType: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  latencyMs: number;
+  outcome: 'delivered' | 'retrying' | 'failed' | 'refused';
+}
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  description: string | null;
+  filter: WebhookFilter;
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  createdBy: string;
+  lastAttempt: WebhookAttempt | null;
+}
+
+export interface WebhookSubscriptionDetail extends WebhookSubscription {
+  /** The last attempts, newest first. */
+  attempts: WebhookAttempt[];
+}
+
+/** What createWebhook answers: the only time the secret is shown. */
+export interface CreatedWebhook extends WebhookSubscription {
+  secret: string;
+}
+
+export interface WebhookInput {
+  url: string;
+  description?: string;
+  filter?: WebhookFilter;
 }

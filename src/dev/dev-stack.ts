@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { buildApiDeps } from '../api/api-deps.ts';
+import { buildApiDeps, startApiWebhooks } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { loadConfig } from '../config/config.ts';
 import { startRmEmulator } from '../emulator/index.ts';
@@ -59,6 +59,10 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
   shutdown.defer('api redis connection', () => closeRedis(conn));
   const deps = buildApiDeps({ config, regions, redis: conn, log });
   shutdown.defer('api queues', () => deps.close(), { deadlineMs: 2000 });
+  if (config.webhooks.enabled) {
+    const webhooks = startApiWebhooks(deps);
+    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 4000 });
+  }
 
   // Workers before the API listens: they then stop after it (no new job reaches a stopping worker).
   const workers = await shutdown.launch('workers', (signal) => startWorkers([...regions.keys()], env, signal),

@@ -34,7 +34,23 @@ export interface RegionRolloutChanged {
   at: string;
 }
 
-export type SluiceEvent = JobStateChanged | RegionHealthChanged | RegionRolloutChanged;
+/** A webhook subscription was disabled after too many failed attempts in a row (admins only see it). */
+export interface WebhookSubscriptionDisabled {
+  id: string;
+  type: 'webhook.subscription_disabled';
+  subscriptionId: string;
+  /** The subscription's URL without its query string (which may carry a token). */
+  url: string;
+  reason: string;
+  at: string;
+}
+
+export type SluiceEvent = JobStateChanged | RegionHealthChanged | RegionRolloutChanged | WebhookSubscriptionDisabled;
+
+/** Events only admin principals may see (they name no region). */
+export function isAdminEvent(e: SluiceEvent): e is WebhookSubscriptionDisabled {
+  return e.type === 'webhook.subscription_disabled';
+}
 
 /** A stream entry's flat [field, value, ...] list → event. */
 export function eventFromEntry(id: string, flat: string[]): SluiceEvent {
@@ -42,6 +58,9 @@ export function eventFromEntry(id: string, flat: string[]): SluiceEvent {
   for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
   if (f.type === 'region.rollout_changed') {
     return { id, type: 'region.rollout_changed', region: f.region!, from: f.from!, to: f.to!, version: Number(f.version), by: f.by!, reason: f.reason!, at: f.at! };
+  }
+  if (f.type === 'webhook.subscription_disabled') {
+    return { id, type: 'webhook.subscription_disabled', subscriptionId: f.subscriptionId!, url: f.url!, reason: f.reason!, at: f.at! };
   }
   if (f.type === 'region.health_changed') {
     return { id, type: 'region.health_changed', region: f.region!, from: f.from!, to: f.to!, at: f.at! };

@@ -5,7 +5,8 @@
 // one Cluster slot. Not yet Cluster-ready: the create-job and job-state scripts touch a job's record,
 // the idempotency key, the global index and event stream, and the region's keys (pending, finished,
 // the day's adoption counters) together; the region-health script touches the event stream too.
-// The rollout keys and the adoption reads stay within the region's slot.
+// The rollout keys and the adoption reads stay within the region's slot. Webhook subscriptions and
+// their attempt logs share {webhooks}; the event a disable publishes is a command of its own.
 
 export interface Keys {
   ns: string;
@@ -40,6 +41,12 @@ export interface Keys {
    * Kept in Redis so every API process knows every session; the id itself is only in the cookie.
    */
   adminSession(idHash: string): string;
+  /** Webhook subscription ids (a set); every webhook key shares the hash tag {webhooks}. */
+  webhookSubscriptions: string;
+  /** One webhook subscription (a hash). */
+  webhookSubscription(id: string): string;
+  /** A subscription's last delivery attempts, newest first (a capped list). */
+  webhookAttempts(id: string): string;
 }
 
 export function keysFor(ns: string): Keys {
@@ -64,5 +71,8 @@ export function keysFor(ns: string): Keys {
     rolloutHistory: (name) => region(name, 'rollout-history'),
     adoption: (name, day) => region(name, `adoption:${day}`),
     adminSession: (idHash) => `${ns}:{admin}:session:${idHash}`,
+    webhookSubscriptions: `${ns}:{webhooks}:subscriptions`,
+    webhookSubscription: (id) => `${ns}:{webhooks}:subscription:${id}`,
+    webhookAttempts: (id) => `${ns}:{webhooks}:attempts:${id}`,
   };
 }

@@ -95,8 +95,9 @@ test('an admin logs in through the form and sees both regions\' queues and the w
   for (const region of ['local-a', 'local-b']) {
     for (const kind of ['submit', 'control']) await page.getByText(`${region} · ${kind}`, { exact: true }).waitFor();
   }
+  await page.getByText('webhooks · deliveries', { exact: true }).waitFor();
   const menu = page.getByRole('link', { name: 'submit-local-a', exact: true });
-  for (const name of ['submit-local-a', 'control-local-a', 'submit-local-b', 'control-local-b']) {
+  for (const name of ['submit-local-a', 'control-local-a', 'submit-local-b', 'control-local-b', 'webhooks']) {
     await page.getByRole('link', { name, exact: true }).waitFor();
   }
 

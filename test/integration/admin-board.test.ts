@@ -127,6 +127,7 @@ test('admin login: 303 to the board with an HttpOnly, SameSite=Strict cookie for
     ['local-a/submit-local-a', 'local-a · submit', '/'],
     ['local-b/control-local-b', 'local-b · control', '/'],
     ['local-b/submit-local-b', 'local-b · submit', '/'],
+    ['webhooks/webhooks', 'webhooks · deliveries', '/'],
   ]);
   const submitA = api.json.queues.find((q: any) => q.name === 'local-a/submit-local-a');
   assert.equal(submitA.counts.waiting, 1);
@@ -181,7 +182,7 @@ test('a non-admin token: 403 at the login (no session) and as a bearer; an admin
 
   const adminBearer = await http(stack.api, 'GET', '/admin/queues/api/queues', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   assert.equal(adminBearer.status, 200);
-  assert.equal(adminBearer.json.queues.length, 4);
+  assert.equal(adminBearer.json.queues.length, 5);
 });
 
 test('without a session: the page redirects to the login, the API answers 401; a made-up cookie is no session', async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import { buildApiDeps, type ApiDeps } from '../../src/api/api-deps.ts';
+import { buildApiDeps, startApiWebhooks, type ApiDeps } from '../../src/api/api-deps.ts';
+import type { WebhooksRuntime } from '../../src/webhooks/index.ts';
 import { connectRedis, waitUntilReady } from '../../src/redis/index.ts';
 import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig, type TokenGrant } from '../../src/config/config.ts';
@@ -43,12 +44,16 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** The region's RM list from its emulator's URL (e.g. a standby or dead RM in front of it). */
   resourceManagers?: (region: string, emulatorUrl: string) => string[];
+  /** Run the webhook fan-out and delivery in the API (as `sluice serve` does when webhooks.enabled). */
+  webhooks?: boolean;
 }
 
 export interface Response<T = any> { status: number; body: T; headers: Headers }
 
 export class Stack {
   readonly workers = new Map<string, { child: ChildProcess; output: string[] }>();
+  /** The webhook runtime, when started with `webhooks: true`. */
+  webhooks: WebhooksRuntime | null = null;
   private constructor(
     readonly api: string,
     readonly ns: string,
@@ -107,6 +112,7 @@ export class Stack {
     const app = buildApp(deps);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const stack = new Stack(address, ns, redis, emulators, regionsDir, app, deps, scratch, env);
+    if (opts.webhooks) stack.webhooks = startApiWebhooks(deps);
     if (opts.startWorkers ?? true) for (const name of names) await stack.startWorker(name);
     return stack;
   }
@@ -208,6 +214,7 @@ export class Stack {
   async close(): Promise<void> {
     await Promise.allSettled([...this.workers.keys()].map((r) => this.stopWorker(r)));
     await this.app.close();
+    await this.webhooks?.close();
     await this.deps.close();
     this.deps.redis.disconnect();
     await Promise.allSettled([...this.emulators.values()].map((e) => e.close()));

@@ -13,7 +13,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  compareStreamIds, isStreamId, lastStreamId, SseStream, StreamSlots, streamEvents,
+  compareStreamIds, isAdminEvent, isStreamId, lastStreamId, SseStream, StreamSlots, streamEvents,
   type HubTopic, type SluiceEvent,
 } from '../../events/index.ts';
 import { isTerminal, parseJobState } from '../../jobs/index.ts';
@@ -85,7 +85,10 @@ export async function allEvents(ctx: EventRoutesCtx, request: FastifyRequest, re
   if (after) checkNotBeyond(after, await lastStreamId(deps.redis, deps.store.keys.events));
   const sse = openStream(ctx, request, reply);
   if (!sse) return;
-  const visible = (e: SluiceEvent) => (region ? e.region === region : mayUseRegion(request.principal!, e.region));
+  // Webhook events name no region: admins see them, in the unfiltered stream only.
+  const visible = (e: SluiceEvent) => (isAdminEvent(e)
+    ? !region && request.principal!.admin
+    : region ? e.region === region : mayUseRegion(request.principal!, e.region));
   await follow(ctx, request, sse, 'all', deps.store.keys.events, after, false, () => false, visible);
 }
 

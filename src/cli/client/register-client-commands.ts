@@ -1,4 +1,4 @@
-// The client half of `sluice`: submit, status, wait, logs, cancel, ls, regions, rollout, adoption.
+// The client half of `sluice`: submit, status, wait, logs, cancel, ls, regions, rollout, adoption, webhooks.
 // Each command's code is loaded when it runs, so `sluice --help` stays quick. Usage errors exit 3
 // (invalid), like a spec the API refuses: exit 1 belongs to a FAILED job.
 
@@ -115,4 +115,23 @@ region is in shadow mode (the job will not run on Sluice: run it the old way).`)
     .option('--since <date>', 'first day counted (YYYY-MM-DD)')
     .option('-r, --region <name>', 'only this region')
     .action((flags) => run(flags, async (ctx) => (await import('./adoption-command.ts')).adoptionCommand(ctx, flags)));
+
+  const webhooks = program.command('webhooks').description('webhook subscriptions (admins): add, ls, rm, test, enable')
+    .exitOverride(usageExit).addHelpText('after', CONNECTION_HELP + EXIT_CODES_HELP);
+  clientCommand(webhooks, 'add <url>', 'subscribe a URL to events; prints the signing secret once')
+    .option('--type <type>', 'only this event type (repeatable): job.state_changed, region.health_changed, region.rollout_changed, webhook.subscription_disabled', collect)
+    .option('-r, --region <name>', 'only events of this region (repeatable)', collect)
+    .option('--state <state>', 'only job state changes to this state (repeatable)', collect)
+    .option('--label <k:v>', 'only jobs with this label (repeatable; values of one key: any, several keys: all)', collect)
+    .option('--description <text>', 'what the subscription is for')
+    .action((url: string, flags) => run(flags, async (ctx) => (await import('./webhooks-command.ts')).webhooksAddCommand(ctx, url, flags)));
+  clientCommand(webhooks, 'ls', 'every subscription: url, filter, enabled or DISABLED (why), failures in a row, last attempt')
+    .action((flags) => run(flags, async (ctx) => (await import('./webhooks-command.ts')).webhooksListCommand(ctx, flags)));
+  clientCommand(webhooks, 'rm <id>', 'delete a subscription (its queued messages are dropped)')
+    .action((id: string, flags) => run(flags, async (ctx) => (await import('./webhooks-command.ts')).webhooksRemoveCommand(ctx, id, flags)));
+  clientCommand(webhooks, 'test <id>', 'send a test message and wait for its first attempt; exit 1 unless delivered')
+    .option('--wait <seconds>', 'how long to wait for the attempt (default 15)')
+    .action((id: string, flags) => run(flags, async (ctx) => (await import('./webhooks-command.ts')).webhooksTestCommand(ctx, id, flags)));
+  clientCommand(webhooks, 'enable <id>', 're-enable a disabled subscription (its failure count starts again)')
+    .action((id: string, flags) => run(flags, async (ctx) => (await import('./webhooks-command.ts')).webhooksEnableCommand(ctx, id, flags)));
 }
