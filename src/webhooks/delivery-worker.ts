@@ -15,7 +15,7 @@ import { signedHeaders } from './signer.ts';
 import type { Cidr } from './ssrf-guard.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 import type { WebhookJobData } from './webhook-queue.ts';
-import type { AttemptOutcome } from './webhook-schemas.ts';
+import { attemptOutcome, type AttemptOutcome } from './webhook-schemas.ts';
 
 export interface DeliverySettings extends BackoffSettings {
   timeoutMs: number;
@@ -35,6 +35,8 @@ export type DeliveryResult = { outcome: 'delivered' | 'dropped' };
 
 export function createDeliveryProcessor(deps: DeliveryDeps) {
   const now = deps.now ?? Date.now;
+  // Every outcome exported from the start at 0, so rate() and increase() over it work from the first.
+  for (const outcome of [...attemptOutcome.options, 'dropped']) webhookDeliveries.inc({ outcome }, 0);
   return async (job: Job<WebhookJobData>, _token?: string, signal?: AbortSignal): Promise<DeliveryResult> => {
     const data = job.data;
     const log = deps.log.child({ subscriptionId: data.subscriptionId, webhookId: data.webhookId });

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { webhookDeliveries } from '../../src/metrics/catalog.ts';
 import { PythonReceiver, type ReceivedMessage } from '../support/webhook-receiver.ts';
 import { shellJob, Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -74,6 +75,7 @@ test('a job run to SUCCEEDED: the receiver gets every state change, verified, wi
 test('a receiver that fails twice: the same webhook-id three times, then delivered; failures reset', async () => {
   const r = await receiver({ failFirst: 2 });
   const id = await subscribe(r, { labels: ['case:none'] });
+  const before = await deliveries();
   const queued = await stack.request('POST', `/v1/webhooks/${id}/test`);
   assert.equal(queued.status, 202, JSON.stringify(queued.body));
   const { webhookId } = queued.body;
@@ -97,7 +99,17 @@ test('a receiver that fails twice: the same webhook-id three times, then deliver
   assert.equal(sub.enabled, true);
   assert.equal(sub.lastAttempt.outcome, 'delivered');
   assert.equal('secret' in sub, false);
+  // The API process's metrics (the delivery worker runs in it, here this process) count each attempt.
+  const after = await deliveries();
+  assert.deepEqual({ retrying: after.retrying! - before.retrying!, delivered: after.delivered! - before.delivered!, failed: after.failed! - before.failed! },
+    { retrying: 2, delivered: 1, failed: 0 });
 });
+
+/** sluice_webhook_deliveries_total by outcome, every outcome present from the start. */
+async function deliveries(): Promise<Record<string, number>> {
+  const { values } = await webhookDeliveries.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
+}
 
 test('filter labels team:search and state FAILED: exactly the search team\'s FAILED events', async () => {
   const filtered = await receiver();
