@@ -89,7 +89,8 @@ const schema = {
     backoffBaseMs: { doc: 'First retry delay; each next one doubles, up to backoffMaxMs', format: 'positive', default: 5000, env: 'SLUICE_WEBHOOKS_BACKOFF_BASE_MS' },
     backoffMaxMs: { doc: 'Longest delay between two attempts', format: 'positive', default: 3600 * 1000, env: 'SLUICE_WEBHOOKS_BACKOFF_MAX_MS' },
     timeoutMs: { doc: 'One attempt: connect, send and answer within this', format: 'positive', default: 10_000, env: 'SLUICE_WEBHOOKS_TIMEOUT_MS' },
-    disableAfterFailures: { doc: 'Consecutive failed attempts after which a subscription is disabled', format: 'positive', default: 20, env: 'SLUICE_WEBHOOKS_DISABLE_AFTER_FAILURES' },
+    disableAfterFailures: { doc: 'Consecutive failed attempts after which a subscription is disabled (once they have also lasted disableAfterSeconds)', format: 'positive', default: 20, env: 'SLUICE_WEBHOOKS_DISABLE_AFTER_FAILURES' },
+    disableAfterSeconds: { doc: "How long a subscription's attempts must have kept failing (with no success) before it is disabled: a short outage never disables it", format: 'nat', default: 3600, env: 'SLUICE_WEBHOOKS_DISABLE_AFTER_SECONDS' },
     allowedNetworks: { doc: 'CIDRs a webhook URL may reach although private, loopback or link-local (SSRF guard), e.g. 10.0.0.0/8', format: Array, default: [] as string[], env: 'SLUICE_WEBHOOKS_ALLOWED_NETWORKS' },
     concurrency: { doc: 'Deliveries in flight at once per API process', format: 'positive', default: 16, env: 'SLUICE_WEBHOOKS_CONCURRENCY' },
   },
@@ -119,6 +120,7 @@ export interface SluiceConfig {
     backoffMaxMs: number;
     timeoutMs: number;
     disableAfterFailures: number;
+    disableAfterSeconds: number;
     allowedNetworks: string[];
     concurrency: number;
   };
