@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import { queueDepthSources, type QueueDepthGauge } from './catalog.ts';
 
 export interface WatchedQueue {
-  /** The region, or "-" for a queue of no region (webhook deliveries). */
+  /** The region, or "" for a queue of no region (webhook deliveries): Prometheus drops an empty label. */
   region: string;
   /** submit, control or webhooks: the metric's `queue` label. */
   kind: string;

@@ -58,7 +58,8 @@ return {'created', id}
  * ARGV: to ("" = keep state), allowedFrom (comma list, "" = any), at, maxLen, applicationJson,
  *       atMs, retentionSeconds, trackAppId ("" = none), trackScore, countAdoption ("1" | "0"),
  *       adoptionTtlSeconds, field, value, ...
- * → {outcome, previousState, eventId}; outcome: ok | missing | terminal | conflict
+ * → {outcome, previousState, eventId[, kind, createdAt]}; outcome: ok | missing | terminal | conflict;
+ *   kind and createdAt come with an event (the state changed), for the caller's job metrics
  *
  * Tracking goes with the state: trackAppId adds the application to the region's tracked set in
  * the same step (ACCEPTED and tracked are never apart), and a terminal move removes the job's

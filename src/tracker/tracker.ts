@@ -59,7 +59,11 @@ export class Tracker {
    * must not let a second tracker start), and a tick that loses it stops applying at once.
    */
   async tick(): Promise<void> {
-    if (!(await this.lease.acquireOrRenew())) return;
+    if (!(await this.lease.acquireOrRenew())) {
+      // Another replica tracks the region: its count is the one to export, not a stale one of ours.
+      trackedApplications.remove({ region: this.ctx.region.name });
+      return;
+    }
     // Timed only while this worker holds the lease: the other replicas' idle ticks would drown it.
     const stop = trackerTick.startTimer({ region: this.ctx.region.name });
     try {

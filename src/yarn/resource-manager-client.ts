@@ -254,7 +254,8 @@ export class ResourceManagerClient implements ResourceManager {
   /** One HTTP request to one RM, counted and timed per region, RM, operation and outcome. */
   private async attempt(rm: string, call: Call, signal?: AbortSignal): Promise<Answer> {
     if (this.region === undefined) return this.attemptOnce(rm, call, signal);
-    const labels = { region: this.region, endpoint: rm, operation: call.operation };
+    // The RM's origin: a user:password written into its URL never becomes a label.
+    const labels = { region: this.region, endpoint: new URL(rm).origin, operation: call.operation };
     const stop = rmRequestDuration.startTimer(labels);
     let outcome = 'ok';
     try {

@@ -10,6 +10,10 @@ import { jobsAccepted } from '../../src/metrics/catalog.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.ts';
 import { watchQueueDepth } from '../../src/metrics/queue-depth.ts';
 import { connectRedis } from '../../src/redis/index.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { launchMetrics, Shutdown } from '../../src/runtime/index.ts';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 
 const servers: MetricsServer[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -66,4 +70,22 @@ test('a scrape while Redis is down answers without the queues it could not read,
     await bull.close().catch(() => {});
     connection.disconnect();
   }
+});
+
+test('a process whose metrics port is taken logs why and runs on without /metrics', async () => {
+  const taken = await server('');
+  const config = loadConfig({ env: { NODE_ENV: 'test', SLUICE_METRICS_PORT: new URL(taken.url).port } });
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } }));
+  const shutdown = new Shutdown();
+  assert.equal(await launchMetrics(config, shutdown, log), null);
+  const error = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50);
+  assert.match(error?.msg ?? '', /no \/metrics for this process: metrics listener on 127\.0\.0\.1:\d+: .*EADDRINUSE.*SLUICE_METRICS_PORT/);
+  // With a free port it starts and says where.
+  const free = loadConfig({ env: { NODE_ENV: 'test' } });
+  const url = await launchMetrics(free, shutdown, log);
+  assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+  assert.equal((await fetch(url!)).status, 200);
+  await shutdown.stop('test over');
+  await assert.rejects(fetch(url!), 'stopped with the process');
 });
