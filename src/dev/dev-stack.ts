@@ -48,7 +48,13 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
   }
   // Metrics listeners on free ports (the API's on SLUICE_METRICS_PORT when set): several processes
   // on one machine, and a second `npm run dev`, must not collide. The URLs are printed below.
-  const apiEnv = { ...env, SLUICE_METRICS_PORT: process.env.SLUICE_METRICS_PORT ?? '0' };
+  // Webhook receivers on this machine are what a local stack is tried with: loopback is allowed
+  // here (the SSRF guard refuses it anywhere else unless configured).
+  const apiEnv = {
+    ...env,
+    SLUICE_METRICS_PORT: process.env.SLUICE_METRICS_PORT ?? '0',
+    SLUICE_WEBHOOKS_ALLOWED_NETWORKS: process.env.SLUICE_WEBHOOKS_ALLOWED_NETWORKS ?? '127.0.0.0/8,::1/128',
+  };
   env.SLUICE_METRICS_PORT = '0';
   const config = loadConfig({ configDir: join(REPO, 'config'), env: apiEnv });
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
@@ -82,6 +88,7 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
     shutdown.stopAndExit('example job done');
     return;
   }
-  console.log(`\nThe same from the sluice command, in another terminal:\n  export SLUICE_URL=${address} SLUICE_TOKEN=${token}\n  npx sluice submit -r ${[...regions.keys()][0]} --script 'echo hello' --label dag=demo --label task=hello --wait --logs\n  npx sluice regions ; npx sluice ls ; npx sluice adoption --by team`);
+  console.log(`\nThe same from the sluice command, in another terminal:\n  export SLUICE_URL=${address} SLUICE_TOKEN=${token}\n  npx sluice submit -r ${[...regions.keys()][0]} --script 'echo hello' --label dag=demo --label task=hello --wait --logs\n  npx sluice regions ; npx sluice ls ; npx sluice adoption --by team
+  npx sluice webhooks add http://127.0.0.1:9000/hook --state FAILED   # a receiver of yours (loopback is allowed in dev)`);
   console.log('\nRunning. Ctrl-C stops everything.');
 }
