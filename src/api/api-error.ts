@@ -5,6 +5,8 @@ export const API_ERRORS = {
   UNAUTHENTICATED: { status: 401, message: 'missing or unknown bearer token' },
   FORBIDDEN_REGION: { status: 403, message: 'this token may not use the region' },
   ADMIN_REQUIRED: { status: 403, message: 'only an admin principal may do this' },
+  BOARD_ACTION_NOT_ALLOWED: { status: 403, message: 'Sluice allows only retry, clean and promote on the board' },
+  CROSS_SITE_REQUEST: { status: 403, message: 'refused: a change under /admin must come from a page of this same origin' },
   INVALID_JOB_SPEC: { status: 400, message: 'the job spec is invalid' },
   INVALID_JSON: { status: 400, message: 'the request body is not valid JSON' },
   INVALID_REQUEST: { status: 400, message: 'the request is invalid' },
@@ -27,6 +29,7 @@ export const API_ERRORS = {
   STORE_UNAVAILABLE: { status: 503, message: 'the job store (Redis) is unavailable; nothing was recorded, retry later' },
   INVALID_LAST_EVENT_ID: { status: 400, message: 'Last-Event-ID is not an event id of this stream' },
   TOO_MANY_STREAMS: { status: 429, message: 'too many open event streams; retry later' },
+  TOO_MANY_LOGINS: { status: 429, message: 'too many failed admin logins from this address; retry after Retry-After seconds' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 

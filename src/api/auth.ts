@@ -13,6 +13,12 @@ export interface Principal {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** A token's grant as an admin session keeps it: the principal and the token's SHA-256 (hex), never the token. */
+export interface Grant {
+  principal: Principal;
+  tokenDigest: string;
+}
+
 export class Authenticator {
   private readonly grants: { digest: Buffer; principal: Principal }[];
 
@@ -28,22 +34,32 @@ export class Authenticator {
     return found;
   }
 
-  /** The principal a token (as typed into the admin login form) belongs to, or null. */
+  /** The principal a token belongs to, or null. */
   byToken(token: string): Principal | null {
+    return this.grantOf(token)?.principal ?? null;
+  }
+
+  /** The grant of a token (as typed into the admin login form), or null. */
+  grantOf(token: string): Grant | null {
     const d = digest(token);
     // Compare against every grant: the time taken doesn't tell which one matched.
-    let found: Principal | null = null;
-    for (const g of this.grants) if (timingSafeEqual(g.digest, d)) found = g.principal;
+    let found: Grant | null = null;
+    for (const g of this.grants) if (timingSafeEqual(g.digest, d)) found = { principal: g.principal, tokenDigest: d.toString('hex') };
     return found;
   }
 
   /**
-   * The principal of that name in the current token config (its admin grant, if it has several),
-   * or null: an admin session is only as good as the grant behind it.
+   * The principal behind an admin session, judged by the current token config: the grant of that
+   * name whose token has that digest. A session is only as good as the token it was made with:
+   * removing the principal's token, or rotating it (a new value under the same name), ends it.
    */
-  byName(name: string): Principal | null {
-    const named = this.grants.filter((g) => g.principal.name === name).map((g) => g.principal);
-    return named.find((p) => p.admin) ?? named[0] ?? null;
+  bySession(name: string, tokenDigest: string): Principal {
+    const named = this.grants.filter((g) => g.principal.name === name);
+    if (named.length === 0) throw new ApiError('UNAUTHENTICATED', `principal ${name} no longer has a token: log in again`);
+    const d = Buffer.from(tokenDigest, 'hex');
+    const grant = named.find((g) => g.digest.length === d.length && timingSafeEqual(g.digest, d));
+    if (!grant) throw new ApiError('UNAUTHENTICATED', 'the token this session was made with is no longer valid: log in again');
+    return grant.principal;
   }
 }
 

@@ -1,6 +1,7 @@
 // Bull Board in a real headless Chromium: a browser without a session is sent to the login form, a
 // non-admin token is refused there, an admin lands on the board and sees both regions' queues and
-// a waiting job; logout ends it. Leaves a screenshot of the board in test/output/bull-board.png.
+// a waiting job; logout ends it; a page on a sibling subdomain can't post to /admin. Leaves a
+// screenshot of the board in test/output/bull-board.png.
 // Chromium: /usr/bin/chromium, or SLUICE_TEST_CHROMIUM.
 
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { ADMIN_TOKEN, REPO, shellJob, Stack } from '../support/stack.ts';
 const TEAM_TOKEN = 'team-token-not-admin-0123';
 const CHROMIUM = process.env.SLUICE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = join(REPO, 'test/output/bull-board.png');
+/** Names the browser resolves to the stack (127.0.0.1): admin.<SITE> for the board, evil.<SITE> for a sibling. */
+const SITE = 'sluice.test';
 
 let stack: Stack;
 let browser: Browser;
@@ -31,7 +34,7 @@ before(async () => {
   const job = await stack.submit(shellJob('local-a', 'echo hello board'));
   assert.equal(job.status, 202);
   jobId = job.body.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', `--host-resolver-rules=MAP *.${SITE} 127.0.0.1`] });
 });
 
 after(async () => {
@@ -116,5 +119,35 @@ test('an admin logs in through the form and sees both regions\' queues and the w
   assert.deepEqual(await context.cookies(), []);
   await page.goto('/admin/queues');
   assert.equal(new URL(page.url()).pathname, '/admin/login');
+  await context.close();
+});
+
+test('a page on a sibling subdomain (same site: the Strict cookie goes along) cannot post to /admin', async () => {
+  const port = new URL(stack.api).port;
+  const board = `http://admin.${SITE}:${port}`;
+  const sibling = `http://evil.${SITE}:${port}`;
+  const context = await browser.newContext({ baseURL: board });
+  // The sibling's page, made up here: it posts the logout form as soon as it loads.
+  const evilPage = `<!doctype html><form method="post" action="${board}/admin/logout"></form><script>document.forms[0].submit()</script>`;
+  await context.route((url) => url.origin === sibling, (route) => route.fulfill({ contentType: 'text/html', body: evilPage }));
+  await context.route((url) => url.origin !== board && url.origin !== sibling, (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto('/admin/login');
+  await submitToken(page, ADMIN_TOKEN);
+  assert.equal(new URL(page.url()).pathname, '/admin/queues');
+
+  const [response] = await Promise.all([page.waitForResponse(`${board}/admin/logout`), page.goto(`${sibling}/`)]);
+  const sent = await response.request().allHeaders();
+  assert.match(sent.cookie ?? '', /sluice_admin=/, 'same site: the browser sent the session cookie');
+  // (Over plain http to a name the browser sends no Sec-Fetch-Site; the Origin gives it away.)
+  assert.equal(sent.origin, sibling);
+  assert.equal(response.status(), 403);
+  assert.equal((await response.json()).error.code, 'CROSS_SITE_REQUEST');
+
+  // Still logged in.
+  await page.goto('/admin/queues');
+  assert.equal(new URL(page.url()).pathname, '/admin/queues');
+  // (In the page: Playwright's own request client would resolve the made-up name by DNS.)
+  assert.equal(await page.evaluate(async () => (await fetch('/admin/queues/api/queues')).status), 200);
   await context.close();
 });

@@ -1,6 +1,7 @@
 // Who may see the board: an admin with a login session (the cookie) or an admin bearer token
-// (curl). The session's principal is looked up in the current token config on every request, so
-// removing a token (or its admin flag) ends its sessions at once, not when they expire.
+// (curl). The session's grant (principal and token digest) is looked up in the current token config
+// on every request, so removing or rotating a token (or taking its admin flag) ends its sessions at
+// once, not when they expire.
 //
 // The guard answers by itself instead of throwing: Bull Board's routes live in a context with
 // Bull Board's error handler, which would turn our errors into 500s.
@@ -38,11 +39,9 @@ async function adminPrincipal(request: FastifyRequest, { auth, sessions }: Admin
   if (request.headers.authorization !== undefined) return mustBeAdmin(auth.authenticate(request.headers.authorization));
   const id = request.cookies[ADMIN_COOKIE];
   if (!id) throw new ApiError('UNAUTHENTICATED', 'log in at /admin/login, or send Authorization: Bearer <admin token>');
-  const name = await sessions.principalOf(id);
-  if (name === null) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was logged out: log in again');
-  const principal = auth.byName(name);
-  if (!principal) throw new ApiError('UNAUTHENTICATED', `principal ${name} no longer has a token: log in again`);
-  return mustBeAdmin(principal);
+  const session = await sessions.get(id);
+  if (session === null) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was logged out: log in again');
+  return mustBeAdmin(auth.bySession(session.principal, session.tokenDigest));
 }
 
 function mustBeAdmin(p: Principal): Principal {

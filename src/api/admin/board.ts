@@ -1,11 +1,11 @@
 // Bull Board: a browser view of the BullMQ queues. The queues are passed in (each with the group it
 // is shown under), so other queues (webhook deliveries, say) join by being added to the list.
 // Read-only unless actions are enabled (config admin.boardActions): retry, clean and promote then
-// work. Authentication is not done here: the caller registers this behind the admin guard.
+// work (the caller's board-action guard refuses Bull Board's other actions). Authentication is not
+// done here: the caller registers this behind the admin guard.
 
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { errorHandler as bullBoardErrorHandler } from '@bull-board/api/dist/handlers/error.js';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyPluginCallback } from 'fastify';
@@ -33,9 +33,26 @@ export interface BoardOptions {
 /** Bull Board builds its folders by splitting a queue's board name at this. */
 const GROUP_DELIMITER = '/';
 
+type BoardErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
+
+/**
+ * Bull Board answers a failed call with a 500 and the error's message, in a context of its own (our
+ * error handler never sees it). Redis being away is a 503 STORE_UNAVAILABLE there too, as everywhere.
+ * createBullBoard() hands its error handler to the adapter through setErrorHandler (part of its
+ * public IServerAdapter interface); this wraps whatever it hands in, so Bull Board's handler is
+ * never imported from its internals (@bull-board/api has no public export of it).
+ */
+class SluiceBoardAdapter extends FastifyAdapter {
+  override setErrorHandler(handler: BoardErrorHandler): this {
+    // (Its status type lists no 503; the adapter passes any number to reply.status().)
+    const storeUnavailable = { status: 503, body: new ApiError('STORE_UNAVAILABLE').toBody() } as unknown as ReturnType<BoardErrorHandler>;
+    return super.setErrorHandler((err) => (isStoreUnavailable(err) ? storeUnavailable : handler(err)));
+  }
+}
+
 /** The Fastify plugin to register at basePath. */
 export function boardPlugin(opts: BoardOptions): FastifyPluginCallback {
-  const adapter = new FastifyAdapter();
+  const adapter = new SluiceBoardAdapter();
   adapter.setBasePath(opts.basePath);
   createBullBoard({
     queues: opts.queues.map(({ queue, group, name }) => new BullMQAdapter(queue, {
@@ -57,10 +74,5 @@ export function boardPlugin(opts: BoardOptions): FastifyPluginCallback {
       },
     },
   });
-  // Bull Board answers a failed call with a 500 and the error's message, in a context of its own
-  // (our error handler never sees it). Redis being away is a 503 STORE_UNAVAILABLE, as everywhere.
-  // (Its status type lists no 503; the adapter passes any number to reply.status().)
-  const storeUnavailable = { status: 503, body: new ApiError('STORE_UNAVAILABLE').toBody() } as unknown as ReturnType<typeof bullBoardErrorHandler>;
-  adapter.setErrorHandler((err) => (isStoreUnavailable(err) ? storeUnavailable : bullBoardErrorHandler(err)));
   return adapter.registerPlugin();
 }

@@ -1,6 +1,8 @@
 // The admin login and logout pages: self-contained HTML (no script, no external asset), so the
 // Content-Security-Policy can forbid everything but the one inline style, pinned by its hash.
-// Every value put into the page is escaped.
+// Every value put into the page is escaped. Referrer policy "same-origin": nothing leaks to other
+// sites, and the forms' POSTs carry this origin in their Origin header (with "no-referrer" the
+// browser sends "Origin: null", which the same-origin guard refuses).
 
 import { createHash } from 'node:crypto';
 
@@ -33,7 +35,7 @@ function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>

@@ -1,17 +1,21 @@
 // The board's login: a form that POSTs a token (never in a URL), checked like a bearer token; an
 // admin gets a session cookie, scoped to /admin and unreadable by scripts. A browser's form post
-// is answered with pages, a JSON post with the API's error bodies.
+// is answered with pages, a JSON post with the API's error bodies. Failed logins are counted per
+// address: too many and the address waits (429 TOO_MANY_LOGINS, Retry-After).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error.ts';
-import type { Authenticator, Principal } from '../auth.ts';
+import type { Authenticator, Grant } from '../auth.ts';
 import { ADMIN_COOKIE } from './admin-guard.ts';
 import type { AdminSessions } from './admin-session.ts';
+import type { LoginLimiter } from './login-limiter.ts';
 import { loginPage, logoutPage, PAGE_CSP } from './login-page.ts';
 
 export interface LoginRoutesOptions {
   auth: Authenticator;
   sessions: AdminSessions;
+  /** Counts failed logins per client address. */
+  limiter: LoginLimiter;
   /** Where the cookie is sent back (and the routes' own prefix): "/admin". */
   cookiePath: string;
   loginUrl: string;
@@ -22,22 +26,28 @@ export interface LoginRoutesOptions {
 
 /** Routes relative to the admin prefix; hidden from /openapi.json (they are for browsers). */
 export function loginRoutes(app: FastifyInstance, opts: LoginRoutesOptions): void {
-  const { auth, sessions } = opts;
+  const { auth, sessions, limiter } = opts;
   const hide = { schema: { hide: true } };
 
   app.get('/login', hide, async (_request, reply) => sendPage(reply, 200, loginPage({ action: opts.loginUrl })));
 
   app.post('/login', hide, async (request, reply) => {
-    let principal: Principal;
+    const wait = limiter.retryAfterSeconds(request.ip);
+    let grant: Grant;
     try {
-      principal = loginPrincipal(auth, request.body);
+      // A waiting address isn't told whether its token is good.
+      if (wait > 0) throw new ApiError('TOO_MANY_LOGINS', `too many failed logins from this address: try again in ${wait} s`);
+      grant = loginGrant(auth, request.body);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      request.log.warn({ code: err.code }, 'admin login refused');
+      if (err.code === 'TOO_MANY_LOGINS') void reply.header('retry-after', String(wait));
+      else limiter.recordFailure(request.ip);
+      request.log.warn({ code: err.code, ip: request.ip }, 'admin login refused');
       if (isForm(request)) return sendPage(reply, err.status, loginPage({ action: opts.loginUrl, error: err.message }));
       return reply.status(err.status).send(err.toBody());
     }
-    const id = await sessions.create(principal.name);
+    const { principal, tokenDigest } = grant;
+    const id = await sessions.create({ principal: principal.name, tokenDigest });
     request.log.info({ principal: principal.name }, 'admin login');
     void reply.setCookie(ADMIN_COOKIE, id, {
       httpOnly: true,
@@ -61,13 +71,13 @@ export function loginRoutes(app: FastifyInstance, opts: LoginRoutesOptions): voi
   });
 }
 
-function loginPrincipal(auth: Authenticator, body: unknown): Principal {
+function loginGrant(auth: Authenticator, body: unknown): Grant {
   const token = (body as { token?: unknown } | null | undefined)?.token;
   if (typeof token !== 'string' || !token) throw new ApiError('INVALID_REQUEST', 'send the token in the field "token"');
-  const principal = auth.byToken(token);
-  if (!principal) throw new ApiError('UNAUTHENTICATED', 'unknown token');
-  if (!principal.admin) throw new ApiError('ADMIN_REQUIRED', `admin required: principal ${principal.name} is not an admin`);
-  return principal;
+  const grant = auth.grantOf(token);
+  if (!grant) throw new ApiError('UNAUTHENTICATED', 'unknown token');
+  if (!grant.principal.admin) throw new ApiError('ADMIN_REQUIRED', `admin required: principal ${grant.principal.name} is not an admin`);
+  return grant;
 }
 
 function isForm(request: FastifyRequest): boolean {
