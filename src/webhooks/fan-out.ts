@@ -1,11 +1,15 @@
 // Reads the global events stream through the consumer group `webhooks` (several API processes
 // share it, each a consumer of its own name) and queues one delivery per (event, enabled matching
 // subscription), then XACKs. The queue entry's id is made of both, so an event read twice (its
-// consumer died before the XACK; another claims it after CLAIM_IDLE_MS) is never queued twice.
+// consumer died before the XACK; another claims it after CLAIM_IDLE_MS) is queued once while the
+// first entry is kept (removeOnComplete: an hour); after that a re-read queues it again, and the
+// receiver gets the message twice with the same webhook-id (receivers de-duplicate by it).
 // A group created now starts at the stream's end: no replay of old history.
 //
 // XREADGROUP BLOCK holds its connection: the fan-out has one of its own, which close() disconnects
-// (never waiting on a dead Redis).
+// (never waiting on a dead Redis). An outage logs one line when it starts and one when it ends.
+// close() also removes its consumer from the group when nothing is pending with it (best effort,
+// bounded), so restarts don't pile up dead consumers.
 
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -24,7 +28,17 @@ export const WEBHOOKS_GROUP = 'webhooks';
 export const CLAIM_IDLE_MS = 60_000;
 const CLAIM_EVERY_MS = 15_000;
 const RETRY_AFTER_ERROR_MS = 1000;
-const CLOSE_WAIT_MS = 2000;
+/** close(): how long the loop may take to stop, then how long removing the consumer may take. */
+const CLOSE_WAIT_MS = 1000;
+const FORGET_CONSUMER_WAIT_MS = 500;
+
+// KEYS: the stream. ARGV: group, consumer. Deletes the consumer unless entries are pending with it
+// (DELCONSUMER would drop them: no one could claim them then). 1: deleted, 0: none such, -1: kept.
+const FORGET_CONSUMER = `
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+if #pending > 0 then return -1 end
+return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) > 0 and 1 or 0
+`;
 
 export interface FanOutOptions {
   /** The fan-out's own connection (XREADGROUP BLOCK holds it); close() disconnects it. */
@@ -62,33 +76,56 @@ export class WebhookFanOut {
     this.done ??= this.loop();
   }
 
-  /** Stops reading; never waits on Redis (it may be down) beyond CLOSE_WAIT_MS. */
+  /**
+   * Stops reading, then removes this consumer from the group if nothing is pending with it. Never
+   * waits on Redis (it may be down) beyond CLOSE_WAIT_MS + FORGET_CONSUMER_WAIT_MS.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.wake.abort();
     this.opts.blocking.disconnect();
-    if (this.done) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.done, new Promise((r) => { timer = setTimeout(r, CLOSE_WAIT_MS); })]);
-      clearTimeout(timer);
+    if (this.done) await within(this.done, CLOSE_WAIT_MS);
+    await within(this.forgetConsumer(), FORGET_CONSUMER_WAIT_MS);
+  }
+
+  private async forgetConsumer(): Promise<void> {
+    const { redis, stream, consumer, log } = this.opts;
+    if (!this.groupReady || redis.status !== 'ready') return;
+    try {
+      const done = await redis.eval(FORGET_CONSUMER, 1, stream, WEBHOOKS_GROUP, consumer);
+      if (done === -1) log.info({ consumer }, 'webhook fan-out: events still pending with this consumer; left for another to claim');
+    } catch (err) {
+      log.debug({ err }, 'webhook fan-out: could not remove its consumer from the group');
     }
   }
 
   private async loop(): Promise<void> {
     let nextClaim = 0;
+    let failingSince = 0;
+    let lastLogged = '';
     while (!this.closed) {
       try {
         if (!this.groupReady) await this.createGroup();
         if (Date.now() >= nextClaim) {
-          await this.claimIdle();
+          // Set first: a claim that fails is tried again at the next round, not at every retry.
           nextClaim = Date.now() + CLAIM_EVERY_MS;
+          await this.claimIdle();
         }
         await this.readOnce();
+        if (failingSince) {
+          this.opts.log.info({ downMs: Date.now() - failingSince }, 'webhook fan-out: reading again');
+          failingSince = 0;
+          lastLogged = '';
+        }
       } catch (err) {
         if (this.closed) return;
-        if (/NOGROUP/.test((err as Error).message)) this.groupReady = false;
-        this.opts.log.warn({ err }, 'webhook fan-out failed; retrying');
+        const message = (err as Error).message;
+        if (/NOGROUP/.test(message)) this.groupReady = false;
+        // One line when failing starts (and when the error changes), not one per retry.
+        failingSince ||= Date.now();
+        if (message !== lastLogged) this.opts.log.warn({ err }, 'webhook fan-out failed; retrying every second until it reads again');
+        lastLogged = message;
         await abortableDelay(RETRY_AFTER_ERROR_MS, this.wake.signal);
       }
     }
@@ -163,4 +200,11 @@ export class WebhookFanOut {
     command.catch(() => {});
     return Promise.race([command, this.closing]);
   }
+}
+
+/** Waits for `p` at most `ms`; never throws. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => {}), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }

@@ -6,4 +6,5 @@ export * from './ssrf-guard.ts';
 export * from './subscription-store.ts';
 export * from './webhook-queue.ts';
 export * from './webhook-schemas.ts';
+export * from './webhook-errors.ts';
 export * from './start-webhooks.ts';

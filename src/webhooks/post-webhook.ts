@@ -1,6 +1,7 @@
 // One delivery attempt: POST the signed body, never following a redirect, within timeoutMs from
 // connect to the end of the answer. The dispatcher's connect goes through the SSRF guard's lookup;
-// a literal-IP host is checked here first (a literal never goes through lookup).
+// a literal-IP host is checked here first (a literal never goes through lookup). `signal` stops an
+// attempt from outside (the runtime's close): the result says `aborted`, and it is no failure.
 
 import { Agent, request, type Dispatcher } from 'undici';
 import { checkHost, findRefusal, guardedLookup, type Cidr } from './ssrf-guard.ts';
@@ -10,6 +11,8 @@ export interface AttemptResult {
   status: number | null;
   error: string | null;
   refused: boolean;
+  /** Stopped by the caller's signal: not an attempt that failed (nothing is recorded of it). */
+  aborted: boolean;
   latencyMs: number;
 }
 
@@ -35,28 +38,33 @@ export async function postWebhook(input: {
   try {
     checkHost(new URL(input.url).hostname, input.allowed);
     const res = await request(input.url, { method: 'POST', body: input.body, headers: input.headers, dispatcher: input.dispatcher, signal });
-    // The answer's body is read (to free the connection) but not kept; a huge one is cut.
-    let read = 0;
-    for await (const chunk of res.body) {
-      read += (chunk as Buffer).length;
-      if (read > MAX_ANSWER_BYTES) {
-        res.body.destroy();
-        break;
-      }
-    }
+    // The answer's body is read (to free the connection) but not kept; a huge one is cut. The
+    // status has decided the attempt: a body cut short (timeout, abort) changes nothing.
+    await drain(res.body).catch(() => {});
     const status = res.statusCode;
-    if (status >= 200 && status < 300) return { ok: true, status, error: null, refused: false, latencyMs: latency() };
+    if (status >= 200 && status < 300) return { ok: true, status, error: null, refused: false, aborted: false, latencyMs: latency() };
     const location = res.headers.location;
     const error = status >= 300 && status < 400
       ? `answered ${status} (redirect${location ? ` to ${String(location)}` : ''}): redirects are not followed`
       : `answered ${status}`;
-    return { ok: false, status, error, refused: false, latencyMs: latency() };
+    return { ok: false, status, error, refused: false, aborted: false, latencyMs: latency() };
   } catch (err) {
     const refusal = findRefusal(err);
-    if (refusal) return { ok: false, status: null, error: refusal.message, refused: true, latencyMs: latency() };
-    const timedOut = timeout.aborted && !input.signal?.aborted;
-    const message = timedOut ? `no answer within ${input.timeoutMs} ms` : describeError(err);
-    return { ok: false, status: null, error: message, refused: false, latencyMs: latency() };
+    if (refusal) return { ok: false, status: null, error: refusal.message, refused: true, aborted: false, latencyMs: latency() };
+    if (input.signal?.aborted) return { ok: false, status: null, error: 'stopped before an answer', refused: false, aborted: true, latencyMs: latency() };
+    const message = timeout.aborted ? `no answer within ${input.timeoutMs} ms` : describeError(err);
+    return { ok: false, status: null, error: message, refused: false, aborted: false, latencyMs: latency() };
+  }
+}
+
+async function drain(body: Dispatcher.ResponseData['body']): Promise<void> {
+  let read = 0;
+  for await (const chunk of body) {
+    read += (chunk as Buffer).length;
+    if (read > MAX_ANSWER_BYTES) {
+      body.destroy();
+      return;
+    }
   }
 }
 

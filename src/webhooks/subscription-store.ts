@@ -20,6 +20,13 @@ export interface DeliveryTarget {
   enabled: boolean;
 }
 
+/** What recordAttempt did: `reason` is the disabled reason stored, when this attempt disabled it. */
+export interface RecordedAttempt {
+  disabledNow: boolean;
+  consecutiveFailures: number;
+  reason: string | null;
+}
+
 export interface FanOutTarget {
   id: string;
   filter: WebhookFilter;
@@ -31,21 +38,32 @@ export function generateSecret(): string {
 }
 
 // KEYS: hash, attempts. ARGV: attempt JSON, failed ("1"|"0"), disableAfter, logSize, reason, at,
-// the attempt JSON to log instead when this attempt disables the subscription (its outcome final).
-// Returns {disabledNow (1|0), consecutiveFailures}; nothing for a subscription that is gone.
+// the attempt JSON to log instead when this attempt disables the subscription (its outcome final),
+// cutoff (an ISO time: a streak that began at or before it has lasted disableAfterSeconds).
+// A success clears the streak (consecutiveFailures 0, failingSince ""); a failure counts one more
+// and, on the streak's first, sets failingSince to its time. The subscription is disabled when
+// both hold: disableAfter failures in a row, and failingSince at or before the cutoff. ISO times of
+// one format (toISOString) compare as strings. `{n}` and `{since}` in the reason are filled in.
+// Returns {disabledNow (1|0), consecutiveFailures, reason}; nothing for a subscription that is gone.
 const RECORD_ATTEMPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 local entry = ARGV[1]
-local result = {0, 0}
+local result = {0, 0, ''}
 if ARGV[2] == '0' then
-  redis.call('HSET', KEYS[1], 'consecutiveFailures', 0)
+  redis.call('HSET', KEYS[1], 'consecutiveFailures', 0, 'failingSince', '')
 else
   local n = redis.call('HINCRBY', KEYS[1], 'consecutiveFailures', 1)
-  result = {0, n}
-  if n >= tonumber(ARGV[3]) and redis.call('HGET', KEYS[1], 'enabled') == '1' then
-    redis.call('HSET', KEYS[1], 'enabled', '0', 'disabledReason', ARGV[5], 'disabledAt', ARGV[6])
+  local since = redis.call('HGET', KEYS[1], 'failingSince')
+  if not since or since == '' then
+    since = ARGV[6]
+    redis.call('HSET', KEYS[1], 'failingSince', since)
+  end
+  result = {0, n, ''}
+  if n >= tonumber(ARGV[3]) and since <= ARGV[8] and redis.call('HGET', KEYS[1], 'enabled') == '1' then
+    local reason = string.gsub(string.gsub(ARGV[5], '{n}', tostring(n)), '{since}', since)
+    redis.call('HSET', KEYS[1], 'enabled', '0', 'disabledReason', reason, 'disabledAt', ARGV[6])
     entry = ARGV[7]
-    result = {1, n}
+    result = {1, n, reason}
   end
 end
 redis.call('LPUSH', KEYS[2], entry)
@@ -54,10 +72,10 @@ redis.call('HSET', KEYS[1], 'lastAttempt', entry)
 return result
 `;
 
-// KEYS: hash. Re-enables an existing subscription and resets its failures; 0 when it is gone.
+// KEYS: hash. Re-enables an existing subscription and resets its failure streak; 0 when it is gone.
 const ENABLE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'enabled', '1', 'consecutiveFailures', 0, 'disabledReason', '', 'disabledAt', '')
+redis.call('HSET', KEYS[1], 'enabled', '1', 'consecutiveFailures', 0, 'failingSince', '', 'disabledReason', '', 'disabledAt', '')
 return 1
 `;
 
@@ -69,7 +87,7 @@ export class SubscriptionStore {
     const secret = generateSecret();
     const fields = {
       id, url: input.url, description: input.description ?? '', filter: JSON.stringify(input.filter), secret,
-      enabled: '1', disabledReason: '', disabledAt: '', consecutiveFailures: '0',
+      enabled: '1', disabledReason: '', disabledAt: '', consecutiveFailures: '0', failingSince: '',
       createdAt: (input.now ?? new Date()).toISOString(), createdBy: input.createdBy, lastAttempt: '',
     };
     await this.redis.multi()
@@ -122,19 +140,22 @@ export class SubscriptionStore {
   }
 
   /**
-   * Appends to the attempt log and counts failures in a row (a success resets them); at
-   * `disableAfter` failures in a row an enabled subscription is disabled. `disabledNow` is true for
-   * the one call that disabled it (its attempt is logged as `failed`: no retry follows). Null
-   * when the subscription is gone.
+   * Appends to the attempt log and counts failures in a row (a success resets them and clears
+   * failingSince). An enabled subscription is disabled when it has `disableAfter` failures in a row
+   * AND the streak began at least `disableAfterSeconds` before this attempt: a burst of failures
+   * during a short outage never disables it. `disabledNow` is true for the one call that disabled
+   * it (its attempt is logged as `failed`: no retry follows), with the reason stored (`{n}` and
+   * `{since}` in opts.reason filled in). Null when the subscription is gone.
    */
-  async recordAttempt(id: string, attempt: WebhookAttempt, opts: { failed: boolean; disableAfter: number; reason: string }): Promise<{ disabledNow: boolean; consecutiveFailures: number } | null> {
+  async recordAttempt(id: string, attempt: WebhookAttempt, opts: { failed: boolean; disableAfter: number; disableAfterSeconds: number; reason: string }): Promise<RecordedAttempt | null> {
+    const cutoff = new Date(Date.parse(attempt.at) - opts.disableAfterSeconds * 1000).toISOString();
     const result = await this.redis.eval(
       RECORD_ATTEMPT, 2, this.keys.webhookSubscription(id), this.keys.webhookAttempts(id),
       JSON.stringify(attempt), opts.failed ? '1' : '0', String(opts.disableAfter), String(ATTEMPT_LOG_SIZE), opts.reason, attempt.at,
-      JSON.stringify({ ...attempt, outcome: attempt.outcome === 'refused' ? 'refused' : 'failed' }),
-    ) as [number, number] | null;
+      JSON.stringify({ ...attempt, outcome: attempt.outcome === 'refused' ? 'refused' : 'failed' }), cutoff,
+    ) as [number, number, string] | null;
     if (!result) return null;
-    return { disabledNow: result[0] === 1, consecutiveFailures: Number(result[1]) };
+    return { disabledNow: result[0] === 1, consecutiveFailures: Number(result[1]), reason: result[2] || null };
   }
 
   /** `webhook.subscription_disabled` on the global events stream (the URL without its query: it may hold a token). */
@@ -166,6 +187,7 @@ function toView(h: Record<string, string>): WebhookSubscription {
     disabledReason: h.disabledReason || null,
     disabledAt: h.disabledAt || null,
     consecutiveFailures: Number(h.consecutiveFailures ?? 0),
+    failingSince: h.failingSince || null,
     createdAt: h.createdAt!,
     createdBy: h.createdBy!,
     lastAttempt: h.lastAttempt ? JSON.parse(h.lastAttempt) as WebhookAttempt : null,

@@ -1,5 +1,7 @@
 // The `webhooks` BullMQ queue: one entry per (subscription, event), its jobId made of both, so an
-// event read twice (a consumer that died before XACK) is never queued twice.
+// event read twice (a consumer that died before XACK) is not queued again while the first entry is
+// still kept (a completed one for an hour: removeOnComplete). Later, it is: delivery is at least
+// once, and receivers de-duplicate by webhook-id (the same for every copy and every retry).
 
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -45,6 +45,7 @@ export const webhookSubscription = z.object({
   disabledReason: z.string().nullable(),
   disabledAt: z.string().nullable(),
   consecutiveFailures: z.number(),
+  failingSince: z.string().nullable().describe('when the current streak of failed attempts began (ISO time); null after a success'),
   createdAt: z.string(),
   createdBy: z.string(),
   lastAttempt: webhookAttempt.nullable(),

@@ -1,6 +1,7 @@
 // The webhook subscription API and `sluice webhooks`: admins only, validation naming each field,
 // the secret shown on create only, and add | ls | test | rm end to end against a Stack (the test
-// message verified by the Python receiver). Non-admins never see webhook events in SSE.
+// message verified by the Python receiver), and --wait validated. (SSE visibility of webhook
+// events: webhooks-events.test.ts.)
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -99,6 +100,10 @@ test('sluice webhooks add | ls | test | rm end to end', async () => {
   assert.match(ls.stdout.split('\n').find((l) => l.includes(created.id)) ?? '', /type=job\.state_changed region=ra state=FAILED label=team:search\s+enabled\s+0\s+-/);
   assert.ok(!ls.stdout.includes(created.secret));
 
+  const badWait = await runSluice(['webhooks', 'test', created.id, '--wait', 'abc'], env);
+  assert.equal(badWait.code, 3, describe(badWait));
+  assert.match(badWait.stderr, /--wait "abc": expected a number of seconds/);
+
   const sent = await runSluice(['webhooks', 'test', created.id], env);
   assert.equal(sent.code, 0, describe(sent));
   assert.match(sent.stdout, /msg_wh_\w+: delivered .*HTTP 204/);
@@ -109,6 +114,7 @@ test('sluice webhooks add | ls | test | rm end to end', async () => {
   const lsJson = await runSluice(['webhooks', 'ls', '--json'], env);
   const listed = JSON.parse(lsJson.stdout).find((w: { id: string }) => w.id === created.id);
   assert.equal(listed.lastAttempt.outcome, 'delivered');
+  assert.equal(listed.failingSince, null);
 
   const rm = await runSluice(['webhooks', 'rm', created.id], env);
   assert.equal(rm.code, 0, describe(rm));

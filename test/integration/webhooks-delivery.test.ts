@@ -114,7 +114,7 @@ async function deliveries(): Promise<Record<string, number>> {
 test('filter labels team:search and state FAILED: exactly the search team\'s FAILED events', async () => {
   const filtered = await receiver();
   const everything = await receiver();
-  await subscribe(filtered, { labels: ['team:search'], states: ['FAILED'] });
+  const filteredId = await subscribe(filtered, { labels: ['team:search'], states: ['FAILED'] });
   await subscribe(everything, { labels: ['case:filter'] });
   const jobs: Record<string, string> = {};
   for (const [team, script] of [['search', 'true'], ['search', 'exit 3'], ['ads', 'true'], ['ads', 'exit 3']] as const) {
@@ -126,7 +126,13 @@ test('filter labels team:search and state FAILED: exactly the search team\'s FAI
   const terminal = (m: ReceivedMessage) => ['SUCCEEDED', 'FAILED'].includes(m.data.event?.to);
   await waitFor(() => everything.messages.filter(terminal).length === 4, { what: 'the catch-all subscription got all four ends', detail: () => everything.log() });
   await waitFor(() => filtered.messages.length >= 1, { what: 'the search FAILED event', detail: () => filtered.log() });
-  await new Promise((r) => setTimeout(r, 500)); // anything wrongly let through would arrive with the rest
+  // The fan-out queues an event's deliveries together: every event the catch-all got had its
+  // chance, and none but the search FAILED one was queued for the filtered subscription.
+  const queuedForFiltered = [];
+  for (const m of everything.messages) {
+    if (await stack.redis.exists(`${stack.ns}:{bull-webhooks}:webhooks:${filteredId}-${m.data.event.id}`)) queuedForFiltered.push([m.data.event.jobId, m.data.event.to]);
+  }
+  assert.deepEqual(queuedForFiltered, [[jobs['search:fail'], 'FAILED']], 'queued for the filtered subscription');
   assert.deepEqual(filtered.messages.map((m) => [m.data.event.jobId, m.data.event.to]), [[jobs['search:fail'], 'FAILED']]);
   assert.equal(filtered.messages[0]!.data.job.labels.team, 'search');
 });

@@ -1,6 +1,7 @@
 // /v1/webhooks: webhook subscriptions (admins only). Create answers the signing secret, once;
 // list and get never show it. Test queues a `webhook.test` message to one subscription; PATCH
-// {enabled: true} re-enables a disabled one (its failures reset). Deliveries: src/webhooks.
+// {enabled: true} re-enables a disabled one (its failure streak reset:
+// consecutiveFailures 0, failingSince null). Deliveries: src/webhooks.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -104,7 +105,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.patch('/v1/webhooks/:id', {
     ...adminOnly,
     schema: {
-      summary: 're-enable a disabled webhook subscription (admins); its failure count starts again from 0',
+      summary: 're-enable a disabled webhook subscription (admins); its failure streak starts again (consecutiveFailures 0, failingSince null); messages dropped while it was disabled are not resent',
       params,
       body: z.strictObject({ enabled: z.literal(true) }),
       response: { 200: json('the subscription', webhookSubscription), ...v1Errors('ADMIN_REQUIRED', 'WEBHOOK_NOT_FOUND', 'INVALID_REQUEST') },

@@ -3,6 +3,7 @@
 
 import type { WebhookAttempt, WebhookFilter, WebhookSubscription } from '../../client/index.ts';
 import { sleep } from '../../client/retry-policy.ts';
+import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command-context.ts';
 import { EXIT } from './exit-codes.ts';
 import { note, print, printJson, renderFields } from './output.ts';
@@ -51,7 +52,7 @@ export async function webhooksListCommand(ctx: CommandContext, flags: { json?: b
     { header: 'ID', value: (w) => w.id },
     { header: 'URL', value: (w) => w.url },
     { header: 'FILTER', value: (w) => filterText(w.filter) },
-    { header: 'STATE', value: (w) => (w.enabled ? 'enabled' : `DISABLED (${w.disabledReason ?? 'no reason recorded'})`) },
+    { header: 'STATE', value: stateText },
     { header: 'FAILURES', value: (w) => w.consecutiveFailures, align: 'right' },
     { header: 'LAST ATTEMPT', value: (w) => (w.lastAttempt ? attemptText(w.lastAttempt) : '-') },
   ], webhooks));
@@ -72,9 +73,21 @@ export async function webhooksEnableCommand(ctx: CommandContext, id: string, fla
 /** How long `test` waits for the first attempt. */
 const TEST_WAIT_MS = 15_000;
 const POLL_MS = 250;
+/** --wait's largest value, in seconds: an hour is plenty for one attempt. */
+const MAX_TEST_WAIT_SECONDS = 3600;
+
+/** --wait <seconds>: a number from 0 to an hour (fractions too); anything else is a usage error (exit 3). */
+export function parseTestWait(value: string | undefined): number {
+  if (value === undefined) return TEST_WAIT_MS;
+  const seconds = /^\s*(\d+(\.\d+)?|\.\d+)\s*$/.test(value) ? Number(value) : NaN;
+  if (!(seconds >= 0 && seconds <= MAX_TEST_WAIT_SECONDS)) {
+    throw new CliError(`--wait ${JSON.stringify(value)}: expected a number of seconds from 0 to ${MAX_TEST_WAIT_SECONDS}`);
+  }
+  return seconds * 1000;
+}
 
 export async function webhooksTestCommand(ctx: CommandContext, id: string, flags: { json?: boolean; wait?: string }): Promise<number> {
-  const waitMs = flags.wait === undefined ? TEST_WAIT_MS : Number(flags.wait) * 1000;
+  const waitMs = parseTestWait(flags.wait);
   const { webhookId } = await ctx.client.testWebhook(id, { signal: ctx.signal });
   note(`sluice: queued test message ${webhookId}; waiting for its first attempt…`);
   const deadline = Date.now() + waitMs;
@@ -95,6 +108,15 @@ export async function webhooksTestCommand(ctx: CommandContext, id: string, flags
     return EXIT.FAILED;
   }
   return EXIT.OK;
+}
+
+/** The subscription as sent by the API: `failingSince` is newer than the client's type. */
+type Listed = WebhookSubscription & { failingSince?: string | null };
+
+/** enabled, enabled but failing since when, or DISABLED and why. */
+function stateText(w: Listed): string {
+  if (!w.enabled) return `DISABLED (${w.disabledReason ?? 'no reason recorded'})`;
+  return w.failingSince ? `enabled, failing since ${w.failingSince}` : 'enabled';
 }
 
 function attemptText(a: WebhookAttempt): string {
