@@ -74,11 +74,22 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     }
     const attempt = job.attemptsMade + 1;
     const at = new Date(now());
-    const result = await postWebhook({
-      url: target.url, body: data.body, headers: signedHeaders(target.secret, data.webhookId, data.body, at),
-      dispatcher: deps.dispatcher, allowed: deps.allowed, timeoutMs: deps.settings.timeoutMs,
-      signal: signal ? AbortSignal.any([stopping, signal]) : stopping,
-    });
+    // One controller per attempt, its listeners removed after: the long-lived signals keep none.
+    const cut = new AbortController();
+    const abort = () => cut.abort();
+    stopping.addEventListener('abort', abort);
+    signal?.addEventListener('abort', abort);
+    if (stopping.aborted || signal?.aborted) cut.abort();
+    let result;
+    try {
+      result = await postWebhook({
+        url: target.url, body: data.body, headers: signedHeaders(target.secret, data.webhookId, data.body, at),
+        dispatcher: deps.dispatcher, allowed: deps.allowed, timeoutMs: deps.settings.timeoutMs, signal: cut.signal,
+      });
+    } finally {
+      stopping.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', abort);
+    }
     if (result.aborted) return putBack(job, token, log);
     const retry = !result.ok && withinWindow(firstAttemptAt, now(), attempt, deps.settings);
     const outcome: AttemptOutcome = result.ok ? 'delivered' : result.refused ? 'refused' : retry ? 'retrying' : 'failed';

@@ -38,12 +38,16 @@ test('GET /v1/events: an admin sees webhook.subscription_disabled; a non-admin n
   const read = (token: string, lastEventId?: string) => readSse(`${stack.api}/v1/events`, {
     token, lastEventId, timeoutMs: 15_000, stop: isWitness, onOpen: () => { opened++; },
   });
-  const admin = read(ADMIN_TOKEN);
-  const team = read(TEAM_TOKEN);
+  // Both read from a known point (an earlier event), so nothing depends on when the server's live
+  // reader starts: what follows it is replayed, then followed live.
+  assert.equal((await stack.request('PUT', '/v1/regions/ra/rollout', { body: { mode: 'shadow', reason: 'start' } })).status, 200);
+  const startId = (await stack.redis.xrevrange(`${stack.ns}:events`, '+', '-', 'COUNT', 1))[0]![0];
+  const admin = read(ADMIN_TOKEN, startId);
+  const team = read(TEAM_TOKEN, startId);
   while (opened < 2) await new Promise((r) => setTimeout(r, 20));
 
   const disabledId = await store.publishDisabled('wh_01HZZZZZZZZZZZZZZZZZZZZZZZ', 'https://hooks.example.com/in?token=s3cret', '20 delivery attempts in a row failed', new Date());
-  const put = await stack.request('PUT', '/v1/regions/ra/rollout', { body: { mode: 'shadow', reason } });
+  const put = await stack.request('PUT', '/v1/regions/ra/rollout', { body: { mode: 'on', reason } });
   assert.equal(put.status, 200, JSON.stringify(put.body));
 
   const [adminEvents, teamEvents] = await Promise.all([admin, team]);
