@@ -24,7 +24,7 @@ export async function serve(shutdown: Shutdown): Promise<void> {
   await launchMetrics(config, shutdown, log);
   if (config.webhooks.enabled) {
     const webhooks = startApiWebhooks(deps);
-    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 4000 });
+    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 3000 });
   }
   const app = buildApp(deps);
   const address = await shutdown.launch('api', () => app.listen({ host: config.http.host, port: config.http.port }), () => closeHttp(app));

@@ -119,6 +119,8 @@ export interface WebhookSubscription {
   disabledReason: string | null;
   disabledAt: string | null;
   consecutiveFailures: number;
+  /** When the current streak of failed attempts began; null when the last attempt was delivered. */
+  failingSince: string | null;
   createdAt: string;
   createdBy: string;
   lastAttempt: WebhookAttempt | null;

@@ -67,7 +67,7 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
   shutdown.defer('api queues', () => deps.close(), { deadlineMs: 2000 });
   if (config.webhooks.enabled) {
     const webhooks = startApiWebhooks(deps);
-    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 4000 });
+    shutdown.defer('webhooks', () => webhooks.close(), { deadlineMs: 3000 });
   }
 
   // Workers before the API listens: they then stop after it (no new job reaches a stopping worker).

@@ -110,11 +110,8 @@ export async function webhooksTestCommand(ctx: CommandContext, id: string, flags
   return EXIT.OK;
 }
 
-/** The subscription as sent by the API: `failingSince` is newer than the client's type. */
-type Listed = WebhookSubscription & { failingSince?: string | null };
-
 /** enabled, enabled but failing since when, or DISABLED and why. */
-function stateText(w: Listed): string {
+function stateText(w: WebhookSubscription): string {
   if (!w.enabled) return `DISABLED (${w.disabledReason ?? 'no reason recorded'})`;
   return w.failingSince ? `enabled, failing since ${w.failingSince}` : 'enabled';
 }
