@@ -11,8 +11,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { abortableDelay } from './abortable-delay.ts';
-import { eventFromEntry, type SluiceEvent } from './event.ts';
-import { lastStreamId } from './event-reader.ts';
+import type { SluiceEvent } from './event.ts';
+import { eventOrSkip, lastStreamId } from './event-reader.ts';
 
 export interface HubListener {
   onEvent(event: SluiceEvent): void;
@@ -152,14 +152,8 @@ export class EventHub {
     if (!reply) return;
     for (const [id, flat] of reply[0]![1]) {
       this.cursor = id;
-      let event: SluiceEvent;
-      try {
-        event = eventFromEntry(id, flat);
-      } catch (err) {
-        this.opts.log.warn({ err, eventId: id }, 'unreadable event skipped');
-        continue;
-      }
-      this.dispatch(event);
+      const event = eventOrSkip(id, flat, this.opts.log);
+      if (event) this.dispatch(event);
     }
   }
 

@@ -15,7 +15,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { abortableDelay } from '../events/abortable-delay.ts';
-import { eventFromEntry, type SluiceEvent } from '../events/event.ts';
+import type { SluiceEvent } from '../events/event.ts';
+import { eventOrSkip } from '../events/event-reader.ts';
 import type { Job } from '../jobs/index.ts';
 import { matchesFilter } from './filter.ts';
 import { eventMessage } from './message.ts';
@@ -171,14 +172,8 @@ export class WebhookFanOut {
     const jobs: { name: string; data: WebhookJobData; opts: ReturnType<typeof deliveryJobOptions> }[] = [];
     for (const [id, flat] of entries) {
       if (!flat || !targets.length) continue;
-      let event: SluiceEvent;
-      try {
-        event = eventFromEntry(id, flat);
-      } catch (err) {
-        this.opts.log.warn({ err, eventId: id }, 'unreadable event skipped');
-        continue;
-      }
-      jobs.push(...(await this.deliveriesOf(event, targets)));
+      const event = eventOrSkip(id, flat, this.opts.log);
+      if (event) jobs.push(...(await this.deliveriesOf(event, targets)));
     }
     if (jobs.length) await this.untilClosed(this.opts.queue.addBulk(jobs));
     await this.untilClosed(this.opts.redis.xack(this.opts.stream, WEBHOOKS_GROUP, ...entries.map((e) => e[0])));
