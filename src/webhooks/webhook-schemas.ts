@@ -11,11 +11,14 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** `key:value`, the key and value as a job's labels take them. */
 export const LABEL_FILTER = /^([a-z0-9][a-z0-9_.-]{0,62}):([\x21-\x7e]{1,63})$/;
 
+// An empty list would read as "none" but match as "any": leave the field out for any.
+const EMPTY = 'give at least one value, or leave the field out to match any';
+
 export const webhookFilter = z.strictObject({
-  types: z.array(z.enum(WEBHOOK_EVENT_TYPES)).max(16).optional().describe('event types (any of them); absent: every type'),
-  regions: z.array(z.string().min(1)).max(64).optional().describe('regions (any of them); events without a region pass'),
-  states: z.array(z.enum(JOB_STATES)).max(16).optional().describe('job.state_changed: the state changed to (any of them)'),
-  labels: z.array(z.string().regex(LABEL_FILTER, 'must be key:value, e.g. team:search')).max(32).optional()
+  types: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, EMPTY).max(16).optional().describe('event types (any of them); absent: every type'),
+  regions: z.array(z.string().min(1)).min(1, EMPTY).max(64).optional().describe('regions (any of them); events without a region pass'),
+  states: z.array(z.enum(JOB_STATES)).min(1, EMPTY).max(16).optional().describe('job.state_changed: the state changed to (any of them)'),
+  labels: z.array(z.string().regex(LABEL_FILTER, 'must be key:value, e.g. team:search')).min(1, EMPTY).max(32).optional()
     .describe('"key:value"; values of one key: any of them; several keys: all of them'),
 });
 export type WebhookFilter = z.infer<typeof webhookFilter>;

@@ -54,6 +54,8 @@ test('validation names each bad field', async () => {
     [{ url: 'https://example.com/x', filter: { regions: ['ra', 'mars'] } }, ['body.filter.regions.1']],
     [{ url: 'https://example.com/x', filter: { labels: ['team=search'] } }, ['body.filter.labels.0']],
     [{ url: 'https://example.com/x', filter: { states: ['DONE'] } }, ['body.filter.states.0']],
+    // An empty list would read as "none" and match as "any": refused.
+    [{ url: 'https://example.com/x', filter: { states: [] } }, ['body.filter.states']],
     [{ url: 'https://example.com/x', extra: 1 }, ['body']],
   ];
   for (const [body, paths] of cases) {
@@ -99,6 +101,11 @@ test('sluice webhooks add | ls | test | rm end to end', async () => {
   assert.match(ls.stdout, /ID\s+URL\s+FILTER\s+STATE\s+FAILURES\s+LAST ATTEMPT/);
   assert.match(ls.stdout.split('\n').find((l) => l.includes(created.id)) ?? '', /type=job\.state_changed region=ra state=FAILED label=team:search\s+enabled\s+0\s+-/);
   assert.ok(!ls.stdout.includes(created.secret));
+
+  // A refused field names the flag to fix, once.
+  const badState = await runSluice(['webhooks', 'add', receiver.url(), '--state', 'DONE'], env);
+  assert.equal(badState.code, 3, describe(badState));
+  assert.match(badState.stderr, /^sluice: INVALID_REQUEST: the request is invalid:\n\s+body\.filter\.states\.0: .*\(--state\)$/m);
 
   const badWait = await runSluice(['webhooks', 'test', created.id, '--wait', 'abc'], env);
   assert.equal(badWait.code, 3, describe(badWait));

@@ -9,6 +9,7 @@ import { CliError } from './cli-error.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import { EXIT, exitCodeForStatus, type ExitCode } from './exit-codes.ts';
 import { flagForField } from './job-spec-input.ts';
+import { webhookFlagForField } from './webhooks-command.ts';
 
 export interface ErrorReport {
   message: string;
@@ -37,7 +38,8 @@ function describeApiError(err: SluiceApiError, conn?: ConnectionConfig): ErrorRe
   }
   const details = (err.issues ?? []).map((issue) => {
     const field = issue.path.join('.') || '(body)';
-    const flag = hasCode(err, 'INVALID_JOB_SPEC', 'UNKNOWN_REGION') ? flagForField(issue.path) : undefined;
+    const flag = hasCode(err, 'INVALID_JOB_SPEC', 'UNKNOWN_REGION') ? flagForField(issue.path)
+      : hasCode(err, 'INVALID_REQUEST') ? webhookFlagForField(issue.path) : undefined;
     return `${field}: ${issue.message}${flag ? ` (${flag})` : ''}`;
   });
   const exitCode = exitCodeForStatus(err.status);
@@ -45,8 +47,10 @@ function describeApiError(err: SluiceApiError, conn?: ConnectionConfig): ErrorRe
     const retry = err.retryAfterSeconds !== undefined ? `; it asked to retry after ${err.retryAfterSeconds} s` : '';
     return { message: `Sluice${at} could not serve the call (${err.status} ${err.code}): ${err.message}${retry}`, details, exitCode };
   }
-  // A bad spec's message repeats its issues: they are listed below, one a line, with the flag to fix.
-  const message = hasCode(err, 'INVALID_JOB_SPEC') && details.length ? 'the job spec is invalid:' : err.message;
+  // A bad spec's (or request's) message repeats its issues: they are listed below, one a line, with
+  // the flag to fix.
+  const message = hasCode(err, 'INVALID_JOB_SPEC') && details.length ? 'the job spec is invalid:'
+    : hasCode(err, 'INVALID_REQUEST') && details.length ? 'the request is invalid:' : err.message;
   return { message: `${err.code}: ${message}`, details, exitCode };
 }
 
