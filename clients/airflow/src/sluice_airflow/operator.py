@@ -28,7 +28,7 @@ MAX_LOG_CHARS = 256 * 1024
 
 
 class SluiceJobOperator(BaseOperator):
-    template_fields: Sequence[str] = ("script", "args", "env", "labels", "jar", "main_class", "queue")
+    template_fields: Sequence[str] = ("script", "args", "env", "labels", "jar", "main_class", "yarn_queue")
     ui_color = "#cfe8ff"
 
     def __init__(
@@ -52,8 +52,13 @@ class SluiceJobOperator(BaseOperator):
         legacy: Legacy | None = None,
         poll_interval: float = 5.0,
         sluice_conn_id: str = SluiceHook.default_conn_name,
+        executor_queue: str | None = None,
         **kwargs: Any,
     ):
+        # `queue` is the YARN queue here, as in Sluice's spec; BaseOperator's own `queue` (which
+        # executor queue runs the task, e.g. Celery's) is `executor_queue=`.
+        if executor_queue is not None:
+            kwargs["queue"] = executor_queue
         super().__init__(**kwargs)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -69,8 +74,9 @@ class SluiceJobOperator(BaseOperator):
         self.main_class = main_class
         self.args = list(args or [])
         self.env = dict(env or {})
-        self.resources = dict(resources or {})
-        self.queue = queue
+        # Sluice's memoryMb/vcores; BaseOperator's own `resources` (Airflow's Resources) stays unset.
+        self.job_resources = dict(resources or {})
+        self.yarn_queue = queue
         self.timeout_seconds = _seconds(timeout)
         self.requires = list(requires or [])
         self.labels = dict(labels or {})
@@ -98,7 +104,7 @@ class SluiceJobOperator(BaseOperator):
             spec["jar"] = self.jar
             if self.main_class:
                 spec["mainClass"] = self.main_class
-        for key, value in (("resources", self.resources or None), ("queue", self.queue),
+        for key, value in (("resources", self.job_resources or None), ("queue", self.yarn_queue),
                            ("timeoutSeconds", self.timeout_seconds), ("requires", self.requires or None)):
             if value is not None:
                 spec[key] = value
