@@ -57,7 +57,8 @@ test('the Airflow provider\'s pytest suite passes against this stack', { timeout
         PYTHONDONTWRITEBYTECODE: '1',
         AIRFLOW_HOME: airflowHome,
         AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
-        AIRFLOW__CORE__DAGS_FOLDER: join(airflowHome, 'dags'),
+        // The suite's DAG files: dag.test() runs only DAGs Airflow has parsed from its DAG folder.
+        AIRFLOW__CORE__DAGS_FOLDER: join(REPO, 'clients/airflow/tests/dags'),
         AIRFLOW__CORE__UNIT_TEST_MODE: 'False',
         SLUICE_TEST_URL: stack.api,
         SLUICE_TEST_TOKEN: ADMIN_TOKEN,
