@@ -67,7 +67,7 @@ def sluice() -> Sluice:
 def dags(airflow_db) -> dict[str, Any]:
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    bag = DagBag(dag_folder=str(DAGS))
     assert not bag.import_errors, bag.import_errors
     return bag.dags
 

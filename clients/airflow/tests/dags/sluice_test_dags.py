@@ -25,8 +25,8 @@ def legacy_callable(context):
     return {"ran": "legacy", "task": context["ti"].task_id}
 
 
-def _dag(dag_id: str, **kwargs) -> DAG:
-    return DAG(dag_id=dag_id, schedule=None, default_args=DEFAULTS, catchup=False, **kwargs)
+def _dag(dag_id: str, default_args: dict | None = None) -> DAG:
+    return DAG(dag_id=dag_id, schedule=None, default_args=default_args or DEFAULTS, catchup=False)
 
 
 for mode, deferrable in (("deferrable", True), ("worker", False)):
