@@ -92,3 +92,13 @@ def test_connection_forms():
         raise AssertionError("no token must be an error")
     except ValueError as err:
         assert "no Sluice token" in str(err)
+
+
+def test_the_example_dag_parses(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(Path(__file__).parents[1] / "example_dags"))
+    assert not bag.import_errors, bag.import_errors
+    dag = bag.dags["sluice_example"]
+    assert [t.task_id for t in dag.tasks] == ["build_index", "pi"]
+    assert dag.get_task("build_index").legacy is not None
