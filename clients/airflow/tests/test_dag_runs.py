@@ -3,6 +3,7 @@ inline and then resumes the task) against the real Sluice; every outcome is chec
 
 from __future__ import annotations
 
+import calendar
 import os
 import signal
 import threading
@@ -16,8 +17,7 @@ CANARY_TEAM = os.environ.get("SLUICE_TEST_CANARY_TEAM", "canary-team")
 
 
 def run(dags, dag_id: str):
-    dr = dags[dag_id].test()
-    return dr
+    return dags[dag_id].test()
 
 
 @pytest.mark.parametrize("mode", ["deferrable", "worker"])
@@ -71,7 +71,7 @@ def test_a_killed_worker_task_cancels_its_job(dags, sluice):
     def kill_when_running():
         def running():
             jobs = sluice.get("/v1/jobs", label="dag:sluice_kill_worker", state="RUNNING")["jobs"]
-            return [j for j in jobs if time.mktime(time.strptime(j["createdAt"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone >= started - 2]
+            return [j for j in jobs if calendar.timegm(time.strptime(j["createdAt"][:19], "%Y-%m-%dT%H:%M:%S")) >= started - 2]
         found["job"] = sluice.wait_for(running, "the kill DAG's job RUNNING")[0]
         handler = signal.getsignal(signal.SIGTERM)
         found["handler"] = handler
