@@ -9,7 +9,7 @@ import { CliError } from './cli-error.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import { EXIT, exitCodeForStatus, type ExitCode } from './exit-codes.ts';
 import { flagForField } from './job-spec-input.ts';
-import { webhookFlagForField } from './webhooks-command.ts';
+import { webhookFlagForField } from './webhook-flags.ts';
 
 export interface ErrorReport {
   message: string;
