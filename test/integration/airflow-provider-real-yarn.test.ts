@@ -5,7 +5,7 @@
 // needs and asserts that pytest passed. Named *real-yarn* so the runner gives it the machine alone.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ const CANARY_TEAM = 'canary-team';
 let yarn: RealYarn;
 let stack: Stack;
 let airflowHome: string;
+let pytest: ChildProcess | undefined;
 before(async () => {
   yarn = await startRealYarn({ requireUserName: true });
   stack = await Stack.start({
@@ -40,6 +41,8 @@ before(async () => {
   airflowHome = mkdtempSync(join(tmpdir(), 'sluice-airflow-home-'));
 });
 after(async () => {
+  // A run cut short (the test's timeout) must not leave pytest running against a stopped stack.
+  if (pytest && pytest.exitCode === null && pytest.signalCode === null) pytest.kill('SIGKILL');
   await stack?.close();
   await yarn?.stop();
   if (airflowHome) rmSync(airflowHome, { recursive: true, force: true });
@@ -48,7 +51,7 @@ after(async () => {
 test('the Airflow provider\'s pytest suite passes against this stack', { timeout: 9 * 60_000 }, async () => {
   const started = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(testPython(), ['-m', 'pytest', 'clients/airflow/tests', '-q', '-p', 'no:cacheprovider', '-rA', '--durations=15'], {
+    const child = pytest = spawn(testPython(), ['-m', 'pytest', 'clients/airflow/tests', '-q', '-p', 'no:cacheprovider', '-rA', '--durations=15'], {
       cwd: REPO,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
