@@ -5,12 +5,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { startLocalRedis, type LocalRedis } from '../../src/dev/local-redis.ts';
 import { ADMIN_TOKEN, shellJob, Stack } from '../support/stack.ts';
 import { waitFor as waitForCondition } from '../support/wait-for.ts';
 
 let stack: Stack;
-before(async () => { stack = await Stack.start({ regions: ['ra'] }); });
-after(async () => { await stack?.close(); });
+// A Redis of this file's own: the connection count below must not see other test files' clients.
+let redis: LocalRedis;
+before(async () => {
+  redis = await startLocalRedis();
+  stack = await Stack.start({ regions: ['ra'], redisUrl: redis.url });
+});
+after(async () => {
+  await stack?.close();
+  await redis?.close();
+});
 
 /** The shared waitFor, called what-first as these tests read best. */
 const waitFor = <T>(what: string, condition: () => T | Promise<T>, timeoutMs?: number) => waitForCondition(condition, { what, timeoutMs });
