@@ -14,17 +14,22 @@ import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { loadRegions } from '../../src/regions/index.ts';
 import { readSse, readSseResponse } from '../support/sse.ts';
-import { ADMIN_TOKEN, redisUrl, REPO, shellJob, Stack } from '../support/stack.ts';
+import { startLocalRedis, type LocalRedis } from '../../src/dev/local-redis.ts';
+import { ADMIN_TOKEN, REPO, shellJob, Stack } from '../support/stack.ts';
 import { waitFor as waitForCondition } from '../support/wait-for.ts';
 
 let stack: Stack;
 let scratch: string;
+// A Redis of this file's own: the connection counts below must not see other test files' clients.
+let redis: LocalRedis;
 before(async () => {
-  stack = await Stack.start({ regions: ['ra'] });
+  redis = await startLocalRedis();
+  stack = await Stack.start({ regions: ['ra'], redisUrl: redis.url });
   scratch = mkdtempSync(join(tmpdir(), 'sluice-sse-'));
 });
 after(async () => {
   await stack?.close();
+  await redis?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -157,7 +162,7 @@ test('beyond http.maxEventStreams: 429 TOO_MANY_STREAMS with Retry-After; a clos
   const config = loadConfig({
     configDir: join(REPO, 'config'),
     env: {
-      NODE_ENV: 'test', SLUICE_REDIS_URL: redisUrl(), SLUICE_NAMESPACE: stack.ns, SLUICE_REGIONS_DIR: stack.regionsDir,
+      NODE_ENV: 'test', SLUICE_REDIS_URL: redis.url, SLUICE_NAMESPACE: stack.ns, SLUICE_REGIONS_DIR: stack.regionsDir,
       SLUICE_TOKENS: JSON.stringify([{ token: ADMIN_TOKEN, principal: 'admin', regions: ['*'], admin: true }]),
       SLUICE_HTTP_MAX_EVENT_STREAMS: '2',
     },
