@@ -75,6 +75,8 @@ export class ResourceManagerClient implements ResourceManager {
   private readonly timeoutMs: number;
   private readonly log: Logger | undefined;
   private readonly region: string | undefined;
+  /** Each RM's metrics label: its origin, so a user:password written into its URL never becomes a label. */
+  private readonly endpoints: ReadonlyMap<string, string>;
   /** The RM last found ACTIVE; undefined until probed and whenever it stops answering as one. */
   private active: string | undefined;
 
@@ -88,6 +90,7 @@ export class ResourceManagerClient implements ResourceManager {
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.log = opts.logger; // the caller binds module/region
     this.region = opts.region;
+    this.endpoints = new Map(opts.region === undefined ? [] : this.rms.map((rm) => [rm, new URL(rm).origin]));
     // Without HA there is nothing to choose: use the one RM directly, no probe.
     if (this.rms.length === 1) this.active = this.rms[0];
   }
@@ -254,8 +257,7 @@ export class ResourceManagerClient implements ResourceManager {
   /** One HTTP request to one RM, counted and timed per region, RM, operation and outcome. */
   private async attempt(rm: string, call: Call, signal?: AbortSignal): Promise<Answer> {
     if (this.region === undefined) return this.attemptOnce(rm, call, signal);
-    // The RM's origin: a user:password written into its URL never becomes a label.
-    const labels = { region: this.region, endpoint: new URL(rm).origin, operation: call.operation };
+    const labels = { region: this.region, endpoint: this.endpoints.get(rm) ?? rm, operation: call.operation };
     const stop = rmRequestDuration.startTimer(labels);
     let outcome = 'ok';
     try {

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { register } from 'prom-client';
 import { startApiProcess, type ApiProcess } from '../support/api-process.ts';
 import { startPrometheus, type Prometheus } from '../support/prometheus.ts';
-import { REPO, shellJob, Stack } from '../support/stack.ts';
+import { metricsUrlIn, REPO, shellJob, Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const SCRAPE_TOKEN = 'scrape-token-0123456789';
@@ -22,7 +22,7 @@ let prometheus: Prometheus;
 before(async () => {
   stack = await Stack.start({ regions: ['ra', 'rb'], trackerIntervalMs: 200, env: { SLUICE_METRICS_TOKEN: SCRAPE_TOKEN } });
   api = await startApiProcess(stack.env);
-  apiMetricsUrl = /"metricsUrl":"([^"]+)"/.exec(api.output.join(''))![1]!;
+  apiMetricsUrl = metricsUrlIn(api.output.join(''), 'sluice serve');
   prometheus = await startPrometheus({
     token: SCRAPE_TOKEN,
     targets: [

@@ -151,10 +151,7 @@ export class Stack {
 
   /** The worker's /metrics URL, from its "metrics listening" start-up line. */
   workerMetricsUrl(name: string): string {
-    const output = this.workers.get(name)?.output.join('') ?? '';
-    const url = /"metricsUrl":"([^"]+)"/.exec(output)?.[1];
-    if (!url) throw new Error(`worker ${name} printed no metrics URL:\n${output.slice(-2000)}`);
-    return url;
+    return metricsUrlIn(this.workers.get(name)?.output.join('') ?? '', `worker ${name}`);
   }
 
   async stopWorker(region: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -235,4 +232,11 @@ function stackEnv(ns: string, regionsDir: string, tokens: TokenGrant[], url: str
 
 export function shellJob(region: string, script: string, extra: Record<string, unknown> = {}) {
   return { region, name: 'test-job', kind: 'shell', script, ...extra };
+}
+
+/** The metrics URL from a process's "metrics listening" start-up line (`sluice serve`, a worker). */
+export function metricsUrlIn(output: string, who: string): string {
+  const url = /"metricsUrl":"([^"]+)"/.exec(output)?.[1];
+  if (!url) throw new Error(`${who} printed no metrics URL:\n${output.slice(-2000)}`);
+  return url;
 }

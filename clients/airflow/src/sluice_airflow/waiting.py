@@ -34,10 +34,23 @@ def _stream_failure(err: Exception) -> bool:
     return isinstance(err, SluiceApiError) and (err.action is Action.RETRY or err.code == "INVALID_LAST_EVENT_ID")
 
 
-def _note(event: dict[str, Any], logger: logging.Logger | Any) -> None:
+def _seen(message: Any, stats: WaitStats, logger: Any) -> bool:
+    """One event of the stream: counted and logged; whether it ends the job."""
+    event = json.loads(message.data)
+    stats.events += 1
     if event.get("type") == "job.state_changed":
         app = (event.get("application") or {}).get("id")
         logger.info("Sluice job %s: %s -> %s%s", event.get("jobId"), event.get("from"), event.get("to"), f" ({app})" if app else "")
+    return bool(terminal_state_of_event(event))
+
+
+def _resume_after(err: Exception, last_id: str | None, job_id: str, logger: Any) -> str | None:
+    """A failed stream: raises what polling can't get past, else the event id to resume after."""
+    if not _stream_failure(err):
+        raise err
+    logger.warning("Sluice job %s: event stream failed (%s); reading the job instead", job_id, err)
+    # The stream expired under us: start over (its terminal events are replayed).
+    return None if isinstance(err, SluiceApiError) and err.code == "INVALID_LAST_EVENT_ID" else last_id
 
 
 def wait_for_job(client: SluiceClient, job_id: str, *, poll_interval: float = 5.0, logger: Any = log,
@@ -49,17 +62,10 @@ def wait_for_job(client: SluiceClient, job_id: str, *, poll_interval: float = 5.
             stats.streams += 1
             for message in client.job_events(job_id, last_id):
                 last_id = message.id or last_id
-                event = json.loads(message.data)
-                stats.events += 1
-                _note(event, logger)
-                if terminal_state_of_event(event):
+                if _seen(message, stats, logger):
                     return client.get_job(job_id)
         except Exception as err:
-            if not _stream_failure(err):
-                raise
-            if isinstance(err, SluiceApiError) and err.code == "INVALID_LAST_EVENT_ID":
-                last_id = None  # the stream expired under us: start over, terminal events are replayed
-            logger.warning("Sluice job %s: event stream failed (%s); reading the job instead", job_id, err)
+            last_id = _resume_after(err, last_id, job_id, logger)
         stats.polls += 1
         job = client.get_job(job_id)
         if is_terminal(job["state"]):
@@ -76,17 +82,10 @@ async def await_job(client: AsyncSluiceClient, job_id: str, *, poll_interval: fl
             stats.streams += 1
             async for message in client.job_events(job_id, last_id):
                 last_id = message.id or last_id
-                event = json.loads(message.data)
-                stats.events += 1
-                _note(event, logger)
-                if terminal_state_of_event(event):
+                if _seen(message, stats, logger):
                     return await client.get_job(job_id)
         except Exception as err:
-            if not _stream_failure(err):
-                raise
-            if isinstance(err, SluiceApiError) and err.code == "INVALID_LAST_EVENT_ID":
-                last_id = None
-            logger.warning("Sluice job %s: event stream failed (%s); reading the job instead", job_id, err)
+            last_id = _resume_after(err, last_id, job_id, logger)
         stats.polls += 1
         job = await client.get_job(job_id)
         if is_terminal(job["state"]):
