@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Region } from '../regions/index.ts';
 import type { StagingStore } from '../staging/index.ts';
-import type { JobStore } from '../store/index.ts';
+import type { JobStore, WriteLossCheck } from '../store/index.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
 import type { ResourceManager } from '../yarn/resource-manager.ts';
 
@@ -12,6 +12,8 @@ export interface PreflightGate {
   failing(requires: readonly string[]): { name: string; code: string; message: string }[];
   /** False while a critical check fails: the region takes no new work. */
   intakeOpen(): boolean;
+  /** True when every check of the region passes now (no job's requirement can fail). */
+  allPassing(): boolean;
 }
 
 export interface RegionContext {
@@ -21,5 +23,7 @@ export interface RegionContext {
   staging: StagingStore;
   am: DistributedShellAm;
   preflight: PreflightGate;
+  /** Whether a job's record may have lost a write (then the submit looks its application up by tag). */
+  writeLoss: WriteLossCheck;
   log: Logger;
 }

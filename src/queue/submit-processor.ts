@@ -4,7 +4,7 @@
 // treats a second submit of the same id as a no-op.
 
 import { DelayedError, UnrecoverableError, type Job as QueueJob } from 'bullmq';
-import { isTerminal, jobError } from '../jobs/index.ts';
+import { isTerminal, jobError, type JobState } from '../jobs/index.ts';
 import { isStoreUnavailable } from '../redis/index.ts';
 import type { JobRecord } from '../store/index.ts';
 import { buildDistributedShellSubmission, jobTag, SLUICE_APP_TYPE } from '../yarn/distributed-shell.ts';
@@ -41,34 +41,41 @@ export function createSubmitProcessor(ctx: RegionContext) {
 type Delivery = { qjob: QueueJob<SubmitJobData>; token: string | undefined };
 
 async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log: RegionContext['log'], signal?: AbortSignal): Promise<void> {
-  const { store, rm, region } = ctx;
-  const job = await store.get(jobId);
-  if (!job || isTerminal(job.state)) return;
+  const { store, rm, region, preflight } = ctx;
+  // One round trip reads the job and, when the region's checks allow, moves it QUEUED → PREFLIGHT
+  // → SUBMITTING. With intake paused nothing moves: a QUEUED job goes back to the queue below.
+  const until = !preflight.intakeOpen() ? 'read' : preflight.allPassing() ? 'SUBMITTING' : 'PREFLIGHT';
+  const taken = await store.takeForSubmit(jobId, until);
+  if (!taken || isTerminal(taken.job.state)) return;
+  const job = taken.job;
   if (job.state === 'CANCELLING') return finishCancelled(ctx, jobId, job.applicationId, signal);
   if (job.state === 'ACCEPTED' || job.state === 'RUNNING') return; // already submitted and tracked
 
-  if (job.state === 'QUEUED' && !ctx.preflight.intakeOpen()) {
+  if (job.state === 'QUEUED') {
     // Taken in the instant intake paused (BullMQ's blocked fetch still returns one job): put it
     // back untouched, still QUEUED, to be taken once the critical checks pass again.
     await delivery.qjob.moveToDelayed(Date.now() + 1000, delivery.token);
     throw new DelayedError();
   }
-  if (job.state === 'QUEUED' || job.state === 'PREFLIGHT') {
-    await store.transition(jobId, 'PREFLIGHT', {}, ['QUEUED', 'PREFLIGHT']);
-    const failing = ctx.preflight.failing(job.spec.requires);
+  if (job.state === 'PREFLIGHT') {
+    // Some check of the region fails: does this job need it?
+    const failing = preflight.failing(job.spec.requires);
     if (failing.length > 0) return waitForPreflight(ctx, delivery, job, failing);
+    const moved = await store.transition(jobId, 'SUBMITTING', {}, ['PREFLIGHT']);
+    if (moved.outcome !== 'ok') return recheck(ctx, jobId, null, signal);
   }
   // A redelivered job already SUBMITTING goes on from there: no step backwards in its events.
-  const moved = await store.transition(jobId, 'SUBMITTING', {}, ['PREFLIGHT', 'SUBMITTING']);
-  if (moved.outcome !== 'ok') return recheck(ctx, jobId, null, signal);
 
   let applicationId = job.applicationId;
   if (!applicationId) {
-    // A lost Redis write may have hidden an application already submitted for this job.
-    const existing = await ownApplication(ctx, jobId, signal);
+    // A submit this record no longer shows (a crash after it, lost Redis writes) left an
+    // application with the job's tag: adopt it. A first delivery of a job recorded since this
+    // worker's connection last came up cannot have one, so it skips the lookup (it lists
+    // applications, which costs the RM a scan of all it holds).
+    const existing = mayHaveSubmitted(ctx, delivery.qjob, taken.previous, job) ? await ownApplication(ctx, jobId, signal) : undefined;
     const candidate = existing?.id ?? (await rm.newApplication(signal)).applicationId;
     applicationId = await store.reserveApplicationId(jobId, candidate);
-    log.info({ applicationId, adopted: Boolean(existing) }, 'application id reserved');
+    if (existing) log.info({ applicationId }, 'adopted the application already submitted for this job');
   }
 
   const spec = job.spec;
@@ -89,6 +96,15 @@ async function submit(ctx: RegionContext, delivery: Delivery, jobId: string, log
   }, ['SUBMITTING'], { track: { applicationId, submittedAtMs } });
   log.info({ applicationId, outcome: accepted.outcome }, 'submitted');
   if (accepted.outcome !== 'ok') return recheck(ctx, jobId, applicationId, signal);
+}
+
+/**
+ * Whether an application may already exist for this job: it was taken before (a failed attempt,
+ * a stall after a crash, a delay), it was SUBMITTING when taken, or Redis may have lost writes made
+ * for it (src/store/write-loss-watch.ts).
+ */
+function mayHaveSubmitted(ctx: RegionContext, qjob: QueueJob<SubmitJobData>, previous: JobState, job: JobRecord): boolean {
+  return qjob.attemptsMade > 0 || (qjob.attemptsStarted ?? 0) > 1 || previous === 'SUBMITTING' || ctx.writeLoss.mayHaveLost(job.redisCreatedMs);
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './lease.ts';
 export * from './rollout-store.ts';
 export * from './adoption-store.ts';
 export * from './adoption-fields.ts';
+export * from './write-loss-watch.ts';

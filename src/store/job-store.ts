@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
 import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
-import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TRANSITION } from './lua-scripts.ts';
+import { LuaScript } from './lua-script.ts';
+import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TAKE_FOR_SUBMIT, TRANSITION } from './lua-scripts.ts';
 import { observeCreated, observeTransition } from './job-metrics.ts';
 
 /** The stored job: the API view plus what the worker needs. */
@@ -17,6 +18,8 @@ export interface JobRecord extends Job {
   /** When YARN accepted the application (ms); the timeout counts from here. */
   submittedAtMs: number | null;
   timeoutSeconds: number;
+  /** When it was recorded, on Redis's clock (ms); null for a record older than this field. */
+  redisCreatedMs: number | null;
 }
 
 export interface NewJob {
@@ -79,6 +82,22 @@ export interface ListFilter {
 
 type Fields = Record<string, string>;
 
+/** Where take-for-submit may move a job: on to SUBMITTING, to PREFLIGHT only, or nowhere (read). */
+export type TakeUntil = 'SUBMITTING' | 'PREFLIGHT' | 'read';
+
+export interface Taken {
+  /** The state the job was in when taken. */
+  previous: JobState;
+  /** The record after the moves (its state is where the take left it). */
+  job: JobRecord;
+}
+
+const createJob = new LuaScript('sluiceCreateJob', CREATE_JOB);
+const transitionJob = new LuaScript('sluiceTransition', TRANSITION);
+const takeForSubmit = new LuaScript('sluiceTakeForSubmit', TAKE_FOR_SUBMIT);
+const forgetIdempotencyKey = new LuaScript('sluiceForgetIdempotencyKey', FORGET_IDEMPOTENCY_KEY);
+const sweepJob = new LuaScript('sluiceSweepJob', SWEEP_JOB);
+
 const MAX_REMEMBERED_REGIONS = 50_000;
 
 export class JobStore {
@@ -105,7 +124,7 @@ export class JobStore {
 
   /** Forgets a key while it still names `jobId` with `bodyHash` (compare-and-delete). */
   async forgetIdempotencyKey(principal: string, key: string, jobId: string, bodyHash: string): Promise<void> {
-    await this.redis.eval(FORGET_IDEMPOTENCY_KEY, 1, this.keys.idempotency(principal, key), `${jobId} ${bodyHash}`);
+    await forgetIdempotencyKey.run(this.redis, [this.keys.idempotency(principal, key)], [`${jobId} ${bodyHash}`]);
   }
 
   private async tryCreate(input: NewJob): Promise<CreateResult> {
@@ -119,19 +138,19 @@ export class JobStore {
       idempotencyKey: input.idempotency?.key ?? null, labels: spec.labels,
       application: null, childApplications: [], error: null, cancel: null, killReason: null,
       rollout: input.rollout ?? null, shadow: input.shadow ?? null,
-      spec, applicationId: null, submittedAtMs: null, timeoutSeconds: input.timeoutSeconds,
+      spec, applicationId: null, submittedAtMs: null, timeoutSeconds: input.timeoutSeconds, redisCreatedMs: null,
     };
     const idemKey = input.idempotency ? this.keys.idempotency(input.principal, input.idempotency.key) : this.keys.job(input.id);
     const idemValue = input.idempotency ? `${input.id} ${input.idempotency.bodyHash}` : '';
     const counted = input.shadow ? adoptionField(input.shadow.wouldRun ? 'SHADOWED_RUN' : 'SHADOWED_NOT', spec.labels) : '';
-    const reply = (await this.redis.eval(
-      CREATE_JOB, 8,
+    const reply = (await createJob.run(this.redis, [
       idemKey, this.keys.job(input.id), this.keys.jobIndex, this.keys.events, this.keys.jobEvents(input.id), this.keys.pending(spec.region),
       this.keys.finished(spec.region), this.keys.adoption(spec.region, adoptionDay(nowMs)),
+    ], [
       input.id, idemValue, String(this.opts.idempotencyTtlSeconds), String(this.opts.eventsMaxLength), now, String(nowMs),
       state, counted, String(this.opts.retentionSeconds), String(ADOPTION_KEEP_SECONDS),
       ...Object.entries(toFields(record)).flat(),
-    )) as [string, string];
+    ])) as [string, string];
     if (reply[0] === 'exists') {
       const [existingJobId, bodyHash] = reply[1].split(' ') as [string, string];
       return { created: false, existingJobId, bodyHash };
@@ -173,20 +192,43 @@ export class JobStore {
     const nowMs = this.now();
     // A job that was never queued (ENQUEUE_FAILED) did not run on Sluice: not in the migration view.
     const countAdoption = patch.error?.code === 'ENQUEUE_FAILED' ? '0' : '1';
-    const reply = (await this.redis.eval(
-      TRANSITION, 9, this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
+    const reply = (await transitionJob.run(this.redis, [
+      this.keys.job(id), this.keys.events, this.keys.jobEvents(id),
       this.keys.tracked(region), this.keys.appJobs(region), this.keys.finished(region), this.keys.pending(region), this.keys.reconcile(region),
       this.keys.adoption(region, adoptionDay(nowMs)),
+    ], [
       to ?? '', (from ?? []).join(','), new Date(nowMs).toISOString(), String(this.opts.eventsMaxLength),
       patch.application ? JSON.stringify(patch.application) : '',
       String(nowMs), String(this.opts.retentionSeconds),
       opts.track?.applicationId ?? '', String(opts.track?.submittedAtMs ?? 0),
       countAdoption, String(ADOPTION_KEEP_SECONDS),
       ...Object.entries(fields).flat(),
-    )) as [TransitionOutcome, string, string, string?, string?];
+    ])) as [TransitionOutcome, string, string, string?, string?];
     const previous = reply[1] ? parseJobState(reply[1]) : null;
     if (reply[2] && previous && to && to !== previous) observeTransition({ region, kind: reply[3] ?? '', createdAt: reply[4] ?? '' }, previous, to, nowMs);
     return { outcome: reply[0], previous, eventId: reply[2] || null };
+  }
+
+  /**
+   * The submit step's first read and moves in one round trip (take-for-submit): the record, moved
+   * QUEUED → PREFLIGHT → SUBMITTING as far as `until` allows, an event per move. Null: no such job.
+   */
+  async takeForSubmit(id: string, until: TakeUntil): Promise<Taken | null> {
+    const nowMs = this.now();
+    const [previous, state, flat] = (await takeForSubmit.run(this.redis, [this.keys.job(id), this.keys.events, this.keys.jobEvents(id)], [
+      new Date(nowMs).toISOString(), String(this.opts.eventsMaxLength), until === 'read' ? '' : until,
+    ])) as [string, string, string[]];
+    if (!previous) return null;
+    const fields: Fields = {};
+    for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+    const job = fromFields(fields);
+    this.remember(id, job.region);
+    const from = parseJobState(previous);
+    if (state !== previous) {
+      if (from === 'QUEUED') observeTransition(job, 'QUEUED', 'PREFLIGHT', nowMs);
+      if (job.state === 'SUBMITTING') observeTransition(job, 'PREFLIGHT', 'SUBMITTING', nowMs);
+    }
+    return { previous: from, job };
   }
 
   /** Exactly-once step 2: store the application id only if none is stored; returns the one stored. */
@@ -248,7 +290,7 @@ export class JobStore {
     for (const id of due) {
       const [principal, idemKey] = await this.redis.hmget(this.keys.job(id), 'principal', 'idempotencyKey');
       const idem = principal && idemKey ? this.keys.idempotency(principal, idemKey) : this.keys.job(id);
-      const done = await this.redis.eval(SWEEP_JOB, 5, this.keys.job(id), this.keys.jobEvents(id), this.keys.jobIndex, this.keys.finished(region), idem, id, String(cutoffMs));
+      const done = await sweepJob.run(this.redis, [this.keys.job(id), this.keys.jobEvents(id), this.keys.jobIndex, this.keys.finished(region), idem], [id, String(cutoffMs)]);
       if (done === 1) {
         deleted.push(id);
         this.regions.delete(id);
@@ -283,12 +325,14 @@ export class JobStore {
     const known = this.regions.get(id);
     if (known) return known;
     const region = await this.redis.hget(this.keys.job(id), 'region');
-    if (region) {
-      // A bounded memo, not a cache of every job: dropping it costs one HGET per job.
-      if (this.regions.size >= MAX_REMEMBERED_REGIONS) this.regions.clear();
-      this.regions.set(id, region);
-    }
+    if (region) this.remember(id, region);
     return region;
+  }
+
+  private remember(id: string, region: string): void {
+    // A bounded memo, not a cache of every job: dropping it costs one HGET per job.
+    if (this.regions.size >= MAX_REMEMBERED_REGIONS) this.regions.clear();
+    this.regions.set(id, region);
   }
 }
 
@@ -325,11 +369,12 @@ function fromFields(f: Fields): JobRecord {
     spec: json<JobSpec>(f.spec)!, applicationId: f.applicationId || null,
     submittedAtMs: f.submittedAtMs ? Number(f.submittedAtMs) : null,
     timeoutSeconds: Number(f.timeoutSeconds),
+    redisCreatedMs: f.redisCreatedMs ? Number(f.redisCreatedMs) : null,
   };
 }
 
 /** The API view of a record: the stored spec and worker fields stay inside. */
 export function toJobView(r: JobRecord): Job {
-  const { spec: _spec, applicationId: _a, submittedAtMs: _s, timeoutSeconds: _t, ...view } = r;
+  const { spec: _spec, applicationId: _a, submittedAtMs: _s, timeoutSeconds: _t, redisCreatedMs: _r, ...view } = r;
   return view;
 }

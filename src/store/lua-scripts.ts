@@ -20,7 +20,9 @@ const luaTerminal = `local TERMINAL = {${TERMINAL_STATES.map((s) => `${s} = true
  * → {"exists", storedValue} | {"created", eventId}
  *
  * A job starts QUEUED (pending until tracked or ended), or SHADOWED: terminal from the start, so it
- * is finished (for retention) and counted in the migration view in the same step.
+ * is finished (for retention) and counted in the migration view in the same step. It records its
+ * creation on Redis's clock (redisCreatedMs), which the submit step compares with its connection's
+ * last reconnect (src/store/write-loss-watch.ts).
  */
 export const CREATE_JOB = `
 if ARGV[2] ~= '' then
@@ -30,6 +32,10 @@ if ARGV[2] ~= '' then
 end
 local fields = {}
 for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
+-- Redis's own clock: the submit step compares it with when its connection last (re)connected.
+local t = redis.call('TIME')
+fields[#fields + 1] = 'redisCreatedMs'
+fields[#fields + 1] = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 local state = ARGV[7]
@@ -124,6 +130,41 @@ if TERMINAL[to] then redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7])) end
 -- Kind and creation time: for the caller's job metrics (counts and durations per kind).
 local info = redis.call('HMGET', KEYS[1], 'kind', 'createdAt')
 return {'ok', cur, id, info[1] or '', info[2] or ''}
+`;
+
+/**
+ * take-for-submit: the submit step's first move, in one round trip: reads the job and moves it on
+ * as far as the caller says it may go, with an event per state change.
+ * KEYS: jobKey, events, jobEvents
+ * ARGV: at, maxLen, until ("SUBMITTING": every check passes, so QUEUED or PREFLIGHT go on to
+ *       SUBMITTING now; "PREFLIGHT": QUEUED goes to PREFLIGHT only; "": read, move nothing)
+ * → {previousState, state, {field, value, ...}}; {"", "", {}} when there is no such job
+ *
+ * Each move is one the transition table allows (QUEUED → PREFLIGHT → SUBMITTING); a job in any
+ * other state (SUBMITTING again after a crash, CANCELLING, ended) is only read.
+ */
+export const TAKE_FOR_SUBMIT = `
+${luaAllowed}
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return {'', '', {}} end
+local path = {}
+if ARGV[3] ~= '' and cur == 'QUEUED' then path[#path + 1] = 'PREFLIGHT' end
+if ARGV[3] == 'SUBMITTING' and (cur == 'QUEUED' or cur == 'PREFLIGHT') then path[#path + 1] = 'SUBMITTING' end
+local state = cur
+if #path > 0 then
+  local jobId = redis.call('HGET', KEYS[1], 'id')
+  local region = redis.call('HGET', KEYS[1], 'region')
+  for _, to in ipairs(path) do
+    if not (ALLOWED[state] and ALLOWED[state][to]) then break end
+    local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+      'type', 'job.state_changed', 'jobId', jobId, 'region', region, 'from', state, 'to', to, 'at', ARGV[1], 'application', '')
+    redis.call('XADD', KEYS[3], id,
+      'type', 'job.state_changed', 'jobId', jobId, 'region', region, 'from', state, 'to', to, 'at', ARGV[1], 'application', '')
+    state = to
+  end
+  redis.call('HSET', KEYS[1], 'state', state, 'updatedAt', ARGV[1])
+end
+return {cur, state, redis.call('HGETALL', KEYS[1])}
 `;
 
 /**

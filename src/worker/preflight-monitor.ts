@@ -81,6 +81,10 @@ export class PreflightMonitor {
     return this.intake === true;
   }
 
+  allPassing(): boolean {
+    return this.region.preflight.checks.every((c) => this.latest.get(c.name)?.ok === true);
+  }
+
   /** The checks a job requiring `requires` needs that are failing now (or not run yet). */
   failing(requires: readonly string[]): CheckResult[] {
     return this.region.preflight.checks

@@ -18,7 +18,7 @@ import { createSubmitProcessor } from '../queue/submit-processor.ts';
 import type { Region } from '../regions/index.ts';
 import { buildRouting } from '../routing/index.ts';
 import { FileStagingStore } from '../staging/index.ts';
-import { JobStore, jobStoreOptions, keysFor, setRegionQueues, updateRegionHealth } from '../store/index.ts';
+import { JobStore, jobStoreOptions, keysFor, setRegionQueues, updateRegionHealth, WriteLossWatch } from '../store/index.ts';
 import type { SluiceConfig } from '../config/config.ts';
 import { Tracker } from '../tracker/tracker.ts';
 import type { DistributedShellAm } from '../yarn/distributed-shell.ts';
@@ -74,6 +74,10 @@ export class RegionWorker {
       },
     }, log.child({ module: 'preflight' }));
 
+    // Until its first reading every job counts as possibly affected: nothing waits for it.
+    const writeLoss = new WriteLossWatch(redis);
+    writeLoss.start();
+    this.closers.push(async () => writeLoss.stop());
     const ctx: RegionContext = {
       region,
       store,
@@ -85,6 +89,7 @@ export class RegionWorker {
       staging: new FileStagingStore(join(region.staging.dirPath, ns)),
       am: await readAm(region),
       preflight,
+      writeLoss,
       log,
     };
     const submitConnection = this.connect();
