@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ulid } from 'ulid';
+import { newUlid } from '../jobs/new-ulid.ts';
 import type { Keys } from '../store/keys.ts';
 import type { WebhookAttempt, WebhookFilter, WebhookSubscription, WebhookSubscriptionDetail } from './webhook-schemas.ts';
 
@@ -83,7 +83,7 @@ export class SubscriptionStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly eventsMaxLength: number) {}
 
   async create(input: { url: string; description?: string; filter: WebhookFilter; createdBy: string; now?: Date }): Promise<{ subscription: WebhookSubscription; secret: string }> {
-    const id = `wh_${ulid()}`;
+    const id = `wh_${newUlid()}`;
     const secret = generateSecret();
     const fields = {
       id, url: input.url, description: input.description ?? '', filter: JSON.stringify(input.filter), secret,

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ulid } from 'ulid';
+import { newUlid } from '../../jobs/new-ulid.ts';
 import { z } from 'zod';
 import { checkRegionLimits, isTerminal, JOB_STATES, jobError, jobView, parseJobSpec, type JobSpec } from '../../jobs/index.ts';
 import type { Region } from '../../regions/index.ts';
@@ -68,7 +68,7 @@ export function jobRoutes(app: FastifyInstance, deps: ApiDeps): void {
     // In shadow mode what the region would refuse (limits, unknown checks) is part of the report, not a 400.
     const spec = shadow ? parsed : checkAgainstRegion(parsed, region);
     const newJob = {
-      id: `job_${ulid()}`,
+      id: `job_${newUlid()}`,
       spec,
       principal: principal.name,
       timeoutSeconds: spec.timeoutSeconds ?? region.yarn.defaults.timeoutSeconds,

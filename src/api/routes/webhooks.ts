@@ -5,7 +5,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ulid } from 'ulid';
+import { newUlid } from '../../jobs/new-ulid.ts';
 import { z } from 'zod';
 import {
   createdWebhook, deliveryJobOptions, parseAllowedNetworks, refusalOf, literalIp, ALLOW_SETTING, testMessage, webhookFilter,
@@ -131,7 +131,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }, async (request, reply) => {
     const sub = await find(request.params.id);
     if (!sub.enabled) throw new ApiError('WEBHOOK_DISABLED', `webhook subscription ${sub.id} is disabled (${sub.disabledReason ?? 'no reason recorded'}): enable it first`);
-    const testId = `test${ulid()}`;
+    const testId = `test${newUlid()}`;
     const webhookId = `msg_${sub.id}_${testId}`;
     const body = JSON.stringify(testMessage(sub.id, request.principal!.name, new Date()));
     await queue.add('webhook.test', { subscriptionId: sub.id, webhookId, eventType: 'webhook.test', body }, deliveryJobOptions(`${sub.id}-${testId}`));
