@@ -16,8 +16,8 @@ if (state === 'installed' || state === 'current') {
   let register;
   try {
     ({ register } = await import('tsx/esm/api'));
-  } catch {
-    console.error('sluice: no current build in dist/ and tsx is not installed: run `npm run build` (or `npm install` for development)');
+  } catch (err) {
+    console.error(`sluice: no current build in dist/, and tsx (a devDependency) cannot be loaded: ${err.message}\nRun \`npm run build\` (or \`npm install\` for development).`);
     process.exit(1);
   }
   register();
