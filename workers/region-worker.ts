@@ -1,5 +1,6 @@
-// Entrypoint of one region's worker: `node --import tsx workers/region-worker.ts <region>
-// [--stop-on-stdin-end]` (or `sluice worker --region <region>`). Serves only that region's queues;
+// Entrypoint of one region's worker: `node dist/workers/region-worker.js <region>
+// [--stop-on-stdin-end]` built, `node --import tsx workers/region-worker.ts …` from the sources (or
+// `sluice worker --region <region>`, which picks between them). Serves only that region's queues;
 // stops on SIGINT/SIGTERM, and with --stop-on-stdin-end also when its supervisor goes away.
 
 import { stopOnStdinEnd } from '../src/process/index.ts';

@@ -1,15 +1,27 @@
 // The `sluice` command. serve, worker and dev install their SIGINT/SIGTERM handlers first thing,
 // before anything starts; everything they start registers its stop step with the one Shutdown.
+// Each command loads what it runs when it runs (dynamic imports): a worker never loads the API's
+// fastify, a client command neither, and `sluice --help` loads only commander.
 
 import { Command } from 'commander';
-import { Shutdown } from '../runtime/index.ts';
+import { PACKAGE_VERSION } from '../package-root.ts';
+import type { Shutdown } from '../runtime/shutdown.ts';
 import { registerClientCommands } from './client/index.ts';
 
-const shutdown = new Shutdown();
-const program = new Command('sluice').description('Job-submission gateway: HTTP → region queue → YARN');
+/** The server commands' Shutdown, made by the one that runs (client commands stop on their own). */
+let shutdown: Shutdown | undefined;
+
+async function startShutdown(): Promise<Shutdown> {
+  const { Shutdown } = await import('../runtime/shutdown.ts');
+  shutdown = new Shutdown().installSignalHandlers();
+  return shutdown;
+}
+
+const program = new Command('sluice').description('Job-submission gateway: HTTP → region queue → YARN')
+  .version(PACKAGE_VERSION);
 
 program.command('serve').description('run the HTTP API').action(async () => {
-  shutdown.installSignalHandlers();
+  const shutdown = await startShutdown();
   const { serve } = await import('./serve.ts');
   await serve(shutdown);
 });
@@ -18,7 +30,7 @@ program.command('worker').description("run one region's worker (submit, cancel, 
   .requiredOption('-r, --region <name>', 'the region to serve')
   .option('--stop-on-stdin-end', 'stop when stdin closes (a supervisor holds the other end of the pipe)')
   .action(async (opts: { region: string; stopOnStdinEnd?: boolean }) => {
-    shutdown.installSignalHandlers();
+    const shutdown = await startShutdown();
     if (opts.stopOnStdinEnd) {
       const { stopOnStdinEnd } = await import('../process/index.ts');
       stopOnStdinEnd((reason) => shutdown.stopAndExit(reason));
@@ -38,7 +50,7 @@ program.command('dev').description('run a local stack: Redis, a real YARN when J
   .option('--exit-after-demo', 'stop everything once the example job has ended')
   .option('--emulator', 'use the ResourceManager emulator even when Java is present')
   .action(async (opts: { exitAfterDemo?: boolean; emulator?: boolean }) => {
-    shutdown.installSignalHandlers();
+    const shutdown = await startShutdown();
     const { runDevStack } = await import('../dev/dev-stack.ts');
     await runDevStack({ exitAfterDemo: Boolean(opts.exitAfterDemo), emulator: Boolean(opts.emulator) }, shutdown);
   });
@@ -49,7 +61,8 @@ registerClientCommands(program);
 
 program.parseAsync().catch((err: Error) => {
   // Start-up cut short by a signal: the stop already under way exits.
-  if (shutdown.isStopping) return;
+  if (shutdown?.isStopping) return;
   console.error(`sluice: ${err.message}`);
-  shutdown.stopAndExit('start-up failed', { failed: true });
+  if (shutdown) shutdown.stopAndExit('start-up failed', { failed: true });
+  else process.exitCode = 1;
 });

@@ -4,13 +4,14 @@
 // API, workers, YARN or the emulators, Redis last (each step's stop is registered before it starts).
 
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildApiDeps, startApiWebhooks } from '../api/api-deps.ts';
 import { buildApp } from '../api/build-app.ts';
 import { loadConfig } from '../config/config.ts';
 import { startRmEmulator } from '../emulator/index.ts';
 import { javaAvailable, startLocalYarn, type LocalYarn } from '../local-yarn/index.ts';
 import { createLogger } from '../log.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { closeRedis, connectRedis, waitUntilReady } from '../redis/index.ts';
 import { loadRegions } from '../regions/index.ts';
 import { closeHttp, launchMetrics, type Shutdown } from '../runtime/index.ts';
@@ -19,7 +20,6 @@ import { runExampleJob } from './example-job.ts';
 import { startLocalRedis } from './local-redis.ts';
 import { startWorkers } from './worker-process.ts';
 
-const REPO = resolve(import.meta.dirname, '../..');
 
 export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: boolean }, shutdown: Shutdown): Promise<void> {
   shutdown.log = createLogger('info', 'sluice-dev');
@@ -30,14 +30,14 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
     SLUICE_REDIS_URL: redis.url,
     SLUICE_TOKENS: JSON.stringify([{ token, principal: 'developer', regions: ['*'], admin: true }]),
   };
-  const examples = loadRegions(loadConfig({ configDir: join(REPO, 'config'), env }).regions.dir);
+  const examples = loadRegions(loadConfig({ configDir: join(PACKAGE_ROOT, 'config'), env }).regions.dir);
   if (!opts.emulator && javaAvailable()) {
     // One real Hadoop YARN (RM + NM JVMs) serves every example region; jars download on first run.
     console.log('Java found: starting a real Hadoop YARN (first run downloads its jars from Maven Central)…');
     let started: LocalYarn | undefined;
     const yarn = await shutdown.launch('yarn', async (signal) => (started = await startLocalYarn({ signal, log: (line) => console.log(`  yarn: ${line}`) })),
       (y) => y.stop(), { force: () => started?.kill() });
-    env.SLUICE_REGIONS_DIR = writeRegionsFor(yarn, examples, join(REPO, '.sluice', 'dev-regions'));
+    env.SLUICE_REGIONS_DIR = writeRegionsFor(yarn, examples, join(PACKAGE_ROOT, '.sluice', 'dev-regions'));
     console.log(`YARN: real Hadoop ${yarn.hadoopVersion} ResourceManager at ${yarn.rmUrl} (up in ${yarn.startupMs} ms), for ${[...examples.keys()].join(', ')}`);
   } else {
     for (const region of examples.values()) {
@@ -56,7 +56,7 @@ export async function runDevStack(opts: { exitAfterDemo: boolean; emulator: bool
     SLUICE_WEBHOOKS_ALLOWED_NETWORKS: process.env.SLUICE_WEBHOOKS_ALLOWED_NETWORKS ?? '127.0.0.0/8,::1/128',
   };
   env.SLUICE_METRICS_PORT = '0';
-  const config = loadConfig({ configDir: join(REPO, 'config'), env: apiEnv });
+  const config = loadConfig({ configDir: join(PACKAGE_ROOT, 'config'), env: apiEnv });
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
   const regions = loadRegions(config.regions.dir);
 

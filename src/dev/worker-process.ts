@@ -3,10 +3,9 @@
 // and before Redis). Its stdin is a pipe dev never writes to: if dev dies, even by SIGKILL, the
 // worker reads EOF and stops by itself.
 
-import { join } from 'node:path';
+import { PACKAGE_ROOT, sluiceCommandArgs } from '../package-root.ts';
 import { superviseChild, type SupervisedChild } from '../process/index.ts';
 
-const REPO = join(import.meta.dirname, '../..');
 const START_TIMEOUT_MS = 60_000;
 
 /** A started worker, and where it serves its metrics (null: metrics off). */
@@ -16,9 +15,10 @@ export interface DevWorker extends SupervisedChild {
 
 /** Starts a worker per region, in parallel; resolves once each serves its queues. */
 export async function startWorkers(regions: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<DevWorker[]> {
-  const workers = regions.map((region) => superviseChild(process.execPath, [
-    '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'worker', '--region', region, '--stop-on-stdin-end',
-  ], { name: `worker ${region}`, cwd: REPO, env: { ...env, SLUICE_LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'inherit'] }));
+  // Run as dev itself runs: compiled from dist/ (an install), or the sources through tsx.
+  const workers = regions.map((region) => superviseChild(process.execPath, sluiceCommandArgs([
+    'worker', '--region', region, '--stop-on-stdin-end',
+  ]), { name: `worker ${region}`, cwd: PACKAGE_ROOT, env: { ...env, SLUICE_LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'inherit'] }));
   const started = await Promise.allSettled(workers.map((w) => untilStarted(w, signal)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

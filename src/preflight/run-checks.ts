@@ -2,9 +2,9 @@
 // bounded by its own timeout, results in the order of the definitions. Never throws.
 
 import type { CheckContext, CheckResult } from './check-result.ts';
-import type { CheckDefinition } from './check-schema.ts';
+import type { CheckDefinition, StsCheck } from './check-schema.ts';
 import { checkHttps } from './https.ts';
-import { checkSts, type StsContext } from './sts.ts';
+import type { StsContext } from './sts.ts';
 import { checkTcp } from './tcp.ts';
 import { checkYarnRm } from './yarn-rm.ts';
 
@@ -16,6 +16,15 @@ export interface PreflightDeps extends CheckContext {
 
 export function runChecks(checks: readonly CheckDefinition[], deps: PreflightDeps): Promise<CheckResult[]> {
   return Promise.all(checks.map((check) => runCheck(check, deps)));
+}
+
+/**
+ * The sts check, its module (and with it the AWS SDK, ~10 MB resident) loaded on first use: a
+ * process whose regions have no sts check never loads it.
+ */
+export async function checkSts(check: StsCheck, ctx: StsContext): Promise<CheckResult> {
+  const { checkSts: run } = await import('./sts.ts');
+  return run(check, ctx);
 }
 
 export function runCheck(check: CheckDefinition, deps: PreflightDeps): Promise<CheckResult> {

@@ -2,11 +2,10 @@
 // message's retries; webhook-timestamp, this attempt's; webhook-signature, "v1,<base64 HMAC-SHA256>"
 // of "<id>.<timestamp>.<body>" with the subscription's secret, made by the reference library.
 
-import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
+import { PACKAGE_VERSION } from '../package-root.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-export const USER_AGENT = `Sluice-Webhooks/${VERSION}`;
+export const USER_AGENT = `Sluice-Webhooks/${PACKAGE_VERSION}`;
 
 /** The message id of an event for a subscription: the same on every retry, and on a re-read. */
 export function webhookIdFor(subscriptionId: string, eventId: string): string {

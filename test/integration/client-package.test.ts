@@ -1,12 +1,12 @@
 // `sluice/client` as a consumer gets it: `npm pack` (whose prepack builds dist/), `npm install` of
 // the tarball into a fresh project outside the repo, then plain `node` (no tsx) imports the client
 // and submits a keyed job to a real stack and awaits it; `tsc` type-checks against the shipped
-// .d.ts; the CLI still runs from the install. npm's own cache is reused (--prefer-offline), and
+// .d.ts; the CLI runs compiled from the install, which has no sources and no tsx. npm's own cache is reused (--prefer-offline), and
 // the pack and install run while the stack starts.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -90,7 +90,7 @@ console.log(JSON.stringify({
     cwd: app, env: cleanEnv({ SLUICE_URL: stack.api, SLUICE_TOKEN: ADMIN_TOKEN }), timeoutMs: 60_000,
   }));
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  assert.match(out.resolved, /\/node_modules\/sluice\/dist\/client\/index\.js$/);
+  assert.match(out.resolved, /\/node_modules\/sluice\/dist\/src\/client\/index\.js$/);
   assert.equal(out.created, true);
   assert.equal(out.againId, out.id, 'the same Idempotency-Key gives the same job');
   assert.equal(out.againCreated, false);
@@ -138,8 +138,15 @@ export const isApiError = (e: unknown): e is SluiceApiError => e instanceof Slui
   assert.match(r.stdout, /'tokn' does not exist in type 'SluiceClientOptions'/);
 });
 
-test('the sluice command runs from the installed package', async () => {
+test('the sluice command runs compiled from the installed package, which has neither sources nor tsx', async () => {
+  // What a production install gets: dist/ only, and tsx (a devDependency) is not installed.
+  const pkg = join(app, 'node_modules/sluice');
+  assert.ok(existsSync(join(pkg, 'dist/src/cli/main.js')), 'the tarball carries dist/');
+  assert.ok(!existsSync(join(pkg, 'src')), 'the tarball carries no TypeScript sources');
+  assert.ok(!existsSync(join(app, 'node_modules/tsx')), 'tsx is installed with the package');
   const r = ok('sluice --help', await run(process.execPath, [join(app, 'node_modules/.bin/sluice'), '--help'], { cwd: app, timeoutMs: 60_000 }));
   assert.match(r.stdout, /Usage: sluice/);
   assert.match(r.stdout, /submit \[options\]/);
+  const v = ok('sluice --version', await run(process.execPath, [join(app, 'node_modules/.bin/sluice'), '--version'], { cwd: app }));
+  assert.equal(v.stdout.trim(), JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
 });
