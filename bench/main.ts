@@ -106,7 +106,8 @@ run().then(async (results) => {
   writeFileSync(join(opts.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(opts.outDir, 'bench.svg'), benchSvg(results));
   process.stdout.write(`\n${formatTable(results)}\n\nwrote ${join(opts.outDir, 'latest.json')} and ${join(opts.outDir, 'bench.svg')}\n`);
-  process.exitCode = await shutdown.stop('bench done');
+  // Exit, not just end: a stdin lifeline (--stop-on-stdin-end) keeps the event loop alive.
+  process.exit(await shutdown.stop('bench done'));
 }, async (err: Error) => {
   if (shutdown.isStopping) return; // Ctrl-C: the stop under way exits
   process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
