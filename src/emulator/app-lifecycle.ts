@@ -20,6 +20,9 @@ const KILL_POLL_MS = 20;
 const KILL_GIVE_UP_MS = 5000;
 
 export class AppLifecycle {
+  /** Apps of the held run mode that reached RUNNING, oldest first, until released, killed or closed. */
+  private readonly held = new Set<EmulatedApp>();
+
   constructor(
     private readonly config: Readonly<EmulatorConfig>,
     private readonly workDir: string,
@@ -49,7 +52,7 @@ export class AppLifecycle {
     app.timers.clear();
   }
 
-  create(sub: Submission, user: string): EmulatedApp {
+  create(sub: Submission, user: string, submitArrivedAt: number = Date.now()): EmulatedApp {
     const global = this.config.globalMaxAppAttempts;
     const app: EmulatedApp = {
       // The RM prints the parsed id: application_1_1 comes back as application_1_0001.
@@ -73,6 +76,7 @@ export class AppLifecycle {
       diagnostics: '',
       progress: 0,
       startedTime: Date.now(),
+      submitArrivedAt,
       launchTime: 0,
       finishedTime: 0,
       amContainerId: null,
@@ -104,12 +108,16 @@ export class AppLifecycle {
     app.amContainerId = formatContainerId(app.parsedId, 1, 1);
     app.launchTime = Date.now();
     app.diagnostics = 'AM container is launched, waiting for AM container to Register with RM';
-    app.appDir = join(this.workDir, app.id);
-    mkdirSync(join(app.appDir, app.amContainerId), { recursive: true });
+    // Without processes there is nothing to log or run: no directory either (no file per app).
+    if (this.config.appRun.mode === 'process') {
+      app.appDir = join(this.workDir, app.id);
+      mkdirSync(join(app.appDir, app.amContainerId), { recursive: true });
+    }
     this.schedule(app, this.config.acceptDelayMs, () => this.startAm(app));
   }
 
   private amLog(app: EmulatedApp, file: 'AppMaster.stdout' | 'AppMaster.stderr', text: string): void {
+    if (app.appDir === null) return;
     writeFileSync(join(app.appDir as string, app.amContainerId as string, file), `${text}\n`, { flag: 'a' });
   }
 
@@ -133,6 +141,15 @@ export class AppLifecycle {
     }
     app.state = 'RUNNING';
     app.diagnostics = '';
+    const run = this.config.appRun;
+    if (run.mode === 'timed') {
+      this.schedule(app, run.runMs, () => this.succeed(app));
+      return;
+    }
+    if (run.mode === 'held') {
+      this.held.add(app);
+      return;
+    }
     const [nodeHost = '127.0.0.1', nodeHttpPort = '8042'] = nodeHttpAddress(this.config, this.rmUrl()).split(':');
     const errors = launchShellContainers(app, init.plan, { nodeHost, nodeHttpPort }, this.log.child({ appId: app.id }),
       (c) => this.onContainerDone(app, c));
@@ -155,6 +172,42 @@ export class AppLifecycle {
       const failures = failed.map((c) => ({ containerId: c.containerId, exitCode: c.exitCode ?? -1, stderrTail: stderrTail(c.dir) }));
       this.unregister(app, 'FAILED', dsFailureDiagnostics({ total, completed: total, allocated: total, failures }));
     }
+  }
+
+  /** A no-process app's AM is done: it unregisters SUCCEEDED, as a DS AM whose containers exited 0. */
+  private succeed(app: EmulatedApp): void {
+    app.progress = 100;
+    this.unregister(app, 'SUCCEEDED', '');
+  }
+
+  /**
+   * Ends held apps now (each FINISHING, then FINISHED/SUCCEEDED, finishedTime = now): those named
+   * by `ids`, else the `count` longest held. Apps no longer RUNNING (killed) are skipped. Returns
+   * the apps released, in release order.
+   */
+  releaseHeld(select: { count?: number; ids?: readonly string[] }): EmulatedApp[] {
+    const wanted = select.ids ? new Set(select.ids) : null;
+    const limit = wanted ? Infinity : (select.count ?? 0);
+    const released: EmulatedApp[] = [];
+    for (const app of this.held) {
+      if (released.length >= limit) break;
+      if (app.state !== 'RUNNING') {
+        this.held.delete(app);
+        continue;
+      }
+      if (wanted && !wanted.has(app.id)) continue;
+      this.held.delete(app);
+      this.succeed(app);
+      released.push(app);
+    }
+    return released;
+  }
+
+  /** How many held apps are RUNNING now. */
+  heldCount(): number {
+    let n = 0;
+    for (const app of this.held) if (app.state === 'RUNNING') n++;
+    return n;
   }
 
   /** The AM unregisters: FINISHING until its own container is gone, then FINISHED. */
@@ -185,6 +238,7 @@ export class AppLifecycle {
     app.stateBeforeKilling = yarnState(app);
     app.state = 'KILLING';
     this.clearTimers(app);
+    this.held.delete(app);
     const groups = app.containers.filter((c) => !c.done && c.pgid !== null).map((c) => c.pgid as number);
     for (const pgid of groups) signalGroup(pgid, 'SIGTERM');
     this.schedule(app, this.config.sigkillDelayMs, () => {
@@ -205,6 +259,7 @@ export class AppLifecycle {
   /** Emulator shutdown: no more steps, no process left behind. */
   destroy(app: EmulatedApp): void {
     this.clearTimers(app);
+    this.held.delete(app);
     for (const c of app.containers) if (c.pgid !== null) signalGroup(c.pgid, 'SIGKILL');
   }
 }

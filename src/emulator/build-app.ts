@@ -1,6 +1,7 @@
 // The emulator's Fastify app, built in a factory and listened on elsewhere (STYLE.md). One
 // onRequest hook does, in order: count the request, add latency, answer an injected failure,
 // and play RMWebAppFilter when standby. Routes then see only requests a real active RM would serve.
+// The emulator's own control endpoints (/emulator/…) pass none of that: they are no RM's.
 
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isExempt, standbyAnswer } from './ha-filter.ts';
@@ -8,6 +9,7 @@ import { RestErrorResponse } from './remote-exception.ts';
 import { pathOf, UnsupportedMediaType, type RmContext } from './rm-context.ts';
 import { registerAppRoutes } from './routes-apps.ts';
 import { registerClusterRoutes } from './routes-cluster.ts';
+import { CONTROL_PREFIX, registerControlRoutes } from './routes-control.ts';
 import { registerNodeRoutes } from './routes-node.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,7 +32,9 @@ export function buildEmulatorApp(ctx: RmContext): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req.url);
+    if (path.startsWith(CONTROL_PREFIX)) return undefined;
     ctx.faults.record(req.method, path);
+    ctx.stats.record(req.method, req.url);
     const delay = ctx.faults.delayFor(req.method, path);
     if (delay > 0) await sleep(delay);
 
@@ -66,5 +70,6 @@ export function buildEmulatorApp(ctx: RmContext): FastifyInstance {
   registerAppRoutes(app, ctx);
   registerClusterRoutes(app, ctx);
   registerNodeRoutes(app, ctx);
+  registerControlRoutes(app, ctx);
   return app;
 }

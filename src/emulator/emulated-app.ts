@@ -53,6 +53,8 @@ export interface EmulatedApp {
   diagnostics: string;
   progress: number;
   startedTime: number;
+  /** When the submit that created it reached the emulator (ms since the epoch, this host's clock). */
+  submitArrivedAt: number;
   launchTime: number;
   finishedTime: number;
 

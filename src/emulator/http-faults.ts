@@ -10,7 +10,8 @@ export interface InjectedFailure {
 }
 
 export class HttpFaults {
-  private readonly seen: Array<{ method: string; path: string }> = [];
+  /** Requests seen, by method and path: a count per pair, so a long run costs no memory per request. */
+  private readonly seen = new Map<string, { method: string; path: string; n: number }>();
   private readonly failures: InjectedFailure[] = [];
   latencyMs: number;
   /** Latency for one route only (method + exact path), on top of latencyMs: lets a test hold one step. */
@@ -26,16 +27,21 @@ export class HttpFaults {
   }
 
   record(method: string, path: string): void {
-    this.seen.push({ method, path });
+    const key = `${method} ${path}`;
+    const entry = this.seen.get(key);
+    if (entry) entry.n++;
+    else this.seen.set(key, { method, path, n: 1 });
   }
 
   count(filter: { method?: string; path?: string } = {}): number {
     const method = filter.method?.toUpperCase();
-    return this.seen.filter((r) => (!method || r.method === method) && (!filter.path || r.path === filter.path)).length;
+    let n = 0;
+    for (const r of this.seen.values()) if ((!method || r.method === method) && (!filter.path || r.path === filter.path)) n += r.n;
+    return n;
   }
 
   resetCount(): void {
-    this.seen.length = 0;
+    this.seen.clear();
   }
 
   inject(f: InjectedFailure): void {

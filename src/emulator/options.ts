@@ -6,6 +6,15 @@ import { checkQueueNames } from './scheduler.ts';
 
 export type HaState = 'ACTIVE' | 'STANDBY';
 
+/**
+ * What runs once an application's AM registers. `process` (the default): the Distributed Shell AM
+ * is played for real, each shell container a local process. The two others spawn nothing and touch
+ * no file, so the emulator can hold thousands of applications cheaply (the benchmark): `timed`
+ * apps end FINISHED/SUCCEEDED runMs after they reach RUNNING; `held` apps stay RUNNING until
+ * released (releaseHeld, or POST /emulator/release).
+ */
+export type AppRunMode = { mode: 'process' } | { mode: 'timed'; runMs: number } | { mode: 'held' };
+
 export interface RmEmulatorOptions {
   /** Interface to listen on; 127.0.0.1 by default. */
   host?: string;
@@ -23,6 +32,8 @@ export interface RmEmulatorOptions {
   queues?: readonly string[];
   /** Time from submit to ACCEPTED, again from ACCEPTED to RUNNING, and how long FINISHING lasts. Default 50 ms. */
   acceptDelayMs?: number;
+  /** What runs once an app reaches RUNNING; default { mode: 'process' }. */
+  appRun?: AppRunMode;
   logger?: Logger;
 }
 
@@ -34,6 +45,7 @@ export interface EmulatorConfig {
   haState: HaState;
   latencyMs: number;
   acceptDelayMs: number;
+  appRun: Readonly<AppRunMode>;
   logger: Logger;
   /** What new-application reports as maximum-resource-capability, and what submit checks against. */
   maxResource: { memory: number; vCores: number };
@@ -55,6 +67,13 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
+function checkAppRun(run: AppRunMode | undefined): Readonly<AppRunMode> {
+  if (run === undefined) return Object.freeze({ mode: 'process' });
+  if (run.mode === 'process' || run.mode === 'held') return Object.freeze({ mode: run.mode });
+  if (run.mode === 'timed') return Object.freeze({ mode: 'timed', runMs: nonNegative('appRun.runMs', run.runMs) });
+  throw new Error(`RM emulator: bad appRun mode ${String((run as { mode: unknown }).mode)} (process, timed or held)`);
+}
+
 export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorConfig> {
   const haState = opts.haState ?? 'ACTIVE';
   if (haState !== 'ACTIVE' && haState !== 'STANDBY') throw new Error(`RM emulator: bad haState ${String(haState)}`);
@@ -66,6 +85,7 @@ export function compileOptions(opts: RmEmulatorOptions = {}): Readonly<EmulatorC
     haState,
     latencyMs: nonNegative('latencyMs', opts.latencyMs ?? 0),
     acceptDelayMs: nonNegative('acceptDelayMs', opts.acceptDelayMs ?? 50),
+    appRun: checkAppRun(opts.appRun),
     logger: (opts.logger ?? pino({ level: 'silent' })).child({ module: 'rm-emulator' }),
     maxResource: Object.freeze({ memory: 8192, vCores: 8 }),
     queues: checkQueueNames(opts.queues ?? ['default']),

@@ -4,6 +4,7 @@
 import type { AppLifecycle } from './app-lifecycle.ts';
 import type { AppRegistry } from './app-registry.ts';
 import type { HttpFaults } from './http-faults.ts';
+import type { RequestStats } from './request-stats.ts';
 import type { EmulatorConfig, HaState } from './options.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
 import type { EmulatedScheduler } from './scheduler.ts';
@@ -13,6 +14,8 @@ export interface RmContext {
   registry: AppRegistry;
   lifecycle: AppLifecycle;
   faults: HttpFaults;
+  /** RM requests by operation, for GET /emulator/stats (the control endpoints are not counted). */
+  stats: RequestStats;
   scheduler: EmulatedScheduler;
   ha: { state: HaState; activeUrl: string | null };
   /** http://host:port of this emulator (known once it listens). */

@@ -15,6 +15,7 @@ import { yarnState } from './emulated-app.ts';
 import { HttpFaults, type InjectedFailure } from './http-faults.ts';
 import { compileOptions, type RmEmulatorOptions } from './options.ts';
 import { isGroupAlive } from './process-group.ts';
+import { RequestStats, type RequestStatsView } from './request-stats.ts';
 import type { RmContext } from './rm-context.ts';
 import { EmulatedScheduler } from './scheduler.ts';
 
@@ -49,6 +50,10 @@ export interface RmEmulator {
   setStandby(activeUrl: string | null): void;
   setActive(): void;
   application(id: string): EmulatedAppView | undefined;
+  /** RM requests by operation since start (also GET /emulator/stats). */
+  requestStats(): RequestStatsView;
+  /** Held run mode: ends the `count` longest-held RUNNING apps, or those named; returns their ids (also POST /emulator/release). */
+  releaseHeld(select: { count?: number; ids?: readonly string[] }): string[];
   /** Is a process of the app's script process group(s) still alive? */
   isProcessAlive(id: string): boolean;
   /**
@@ -85,6 +90,7 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
     lifecycle: new AppLifecycle(config, workDir, () => url, scheduler),
     scheduler,
     faults: new HttpFaults(config.latencyMs),
+    stats: new RequestStats(),
     ha: { state: config.haState, activeUrl: null },
     url: () => url,
   };
@@ -177,6 +183,8 @@ export async function startRmEmulator(opts?: RmEmulatorOptions): Promise<RmEmula
         workDir: first?.child ? first.dir : null,
       };
     },
+    requestStats: () => ctx.stats.view(),
+    releaseHeld: (select) => ctx.lifecycle.releaseHeld(select).map((a) => a.id),
     isProcessAlive: (id) => {
       const app = ctx.registry.find(id);
       return !!app && app.containers.some((c) => c.pgid !== null && isGroupAlive(c.pgid));

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseApplicationId } from './application-id.ts';
 import { toAppInfo } from './app-info.ts';
+import { AppListJson } from './app-list-json.ts';
 import { isFinalStateStored, type EmulatedApp } from './emulated-app.ts';
 import { parseListQuery } from './list-query.ts';
 import { RestErrorResponse, restErrors } from './remote-exception.ts';
@@ -40,6 +41,7 @@ function parseJson(raw: unknown): Record<string, unknown> {
 }
 
 export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
+  const listJson = new AppListJson();
   app.post(`${BASE}/new-application`, async (req) => {
     requireUser(req.url);
     const { memory, vCores } = ctx.config.maxResource;
@@ -59,6 +61,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
   });
 
   app.post(BASE, async (req, reply) => {
+    const arrivedAt = Date.now();
     requireJson(req.headers['content-type']);
     const user = requireUser(req.url);
     const sub = parseSubmission(req.body ?? '', ctx.config.maxResource);
@@ -81,16 +84,15 @@ export function registerAppRoutes(app: FastifyInstance, ctx: RmContext): void {
       throw new RestErrorResponse(restErrors.badRequest(
         `Invalid resource request! Cannot allocate containers as requested resource is less than 0! Requested resource type=[${type}], Requested resource=<memory:${sub.resource.memory}, vCores:${sub.resource.vCores}>`));
     }
-    ctx.registry.add(ctx.lifecycle.create(sub, user));
+    ctx.registry.add(ctx.lifecycle.create(sub, user, arrivedAt));
     ctx.config.logger.info({ appId: sub.applicationId, user, queue: sub.queue }, 'application submitted');
     return accepted();
   });
 
-  app.get(BASE, async (req) => {
+  app.get(BASE, async (req, reply) => {
     const apps = ctx.registry.list(parseListQuery(queryOf(req.url)));
-    const info = infoContext(ctx);
-    // Jersey 1 renders an empty list as null: {"apps":null}.
-    return { apps: apps.length === 0 ? null : { app: apps.map((a) => toAppInfo(a, info)) } };
+    // Jersey 1 renders an empty list as null: {"apps":null}. Rendered from per-app cached JSON.
+    return reply.type('application/json; charset=utf-8').send(listJson.body(apps, infoContext(ctx)));
   });
 
   app.get<{ Params: { appId: string } }>(`${BASE}/:appId`, async (req) => ({
