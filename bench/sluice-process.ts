@@ -22,7 +22,7 @@ export interface ApiProcess extends SluiceProcess {
 
 /** What bin/sluice.js runs here: the compiled build when there is one. */
 export function buildKind(): 'dist' | 'tsx' {
-  return existsSync(join(REPO, 'dist/cli/main.js')) ? 'dist' : 'tsx';
+  return existsSync(join(REPO, 'dist/src/cli/main.js')) ? 'dist' : 'tsx';
 }
 
 function metricsUrlOf(text: string, who: string): string {

@@ -22,7 +22,7 @@ const files = skipRealYarn ? all.filter((f) => !/real-yarn/.test(f)) : all;
 if (skipRealYarn) console.log(`real-YARN suites left out: ${all.filter((f) => /real-yarn/.test(f)).join(', ')}`);
 // Files that start real YARN JVMs (or whole dev stacks with one) run afterwards, one at a time:
 // two JVM clusters at once would starve each other and everything beside them on two cores.
-const ALONE = /real-yarn|stop-signals|dev-stack/;
+const ALONE = /real-yarn|stop-signals|dev-stack|bench-smoke/;
 const together = files.filter((f) => !ALONE.test(f));
 const alone = files.filter((f) => ALONE.test(f));
 
