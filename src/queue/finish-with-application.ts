@@ -2,9 +2,9 @@
 // stops tracking it (one step, in the store). Shared by the tracker, the cancel path, the submit
 // processor and reconciliation so the mapping and the error shape live in one place.
 
-import { jobError, mapYarnState, type KillReason } from '../jobs/index.ts';
+import { jobError, mapYarnState, type JobState, type KillReason } from '../jobs/index.ts';
 import type { YarnApplication } from '../yarn/resource-manager.ts';
-import { hasLiveChild, refreshChildren } from './child-applications.ts';
+import { hasLiveChild, refreshChildren, type ChildApplication } from './child-applications.ts';
 import type { RegionContext } from './region-context.ts';
 
 export function applicationView(app: YarnApplication) {
@@ -14,9 +14,26 @@ export function applicationView(app: YarnApplication) {
   };
 }
 
-/** Applies a finished application's state to its job. Returns false when the app is not finished. */
+/**
+ * What finishing needs to know of the job. The tracker passes what its batched read of the tick
+ * found (read after the RM's answer, so a cancel or timeout recorded before the kill is in it);
+ * the other callers let it be read here.
+ */
+export interface JobFacts {
+  state: JobState;
+  killReason: KillReason | null;
+  /** A cancel was requested. */
+  cancelled: boolean;
+  timeoutSeconds: number;
+  childApplications: ChildApplication[];
+}
+
+/**
+ * Applies a finished application's state to its job. Returns false when the app is not finished.
+ * `known`: the job's facts if already read (null: the job is gone); read here when undefined.
+ */
 export async function finishWithApplication(
-  ctx: RegionContext, jobId: string, app: YarnApplication, killReason?: KillReason,
+  ctx: RegionContext, jobId: string, app: YarnApplication, killReason?: KillReason, known?: JobFacts | null,
 ): Promise<boolean> {
   const mapped = mapYarnState(app.state, app.finalStatus);
   if (mapped.state !== 'SUCCEEDED' && mapped.state !== 'FAILED' && mapped.state !== 'KILLED') return false;
@@ -26,9 +43,9 @@ export async function finishWithApplication(
         ? jobError('UNEXPECTED_YARN_STATE', mapped.unexpected)
         : jobError('APPLICATION_FAILED', app.diagnostics || `application ${app.id} failed`)
       : undefined;
-  const job = await ctx.store.get(jobId);
+  const job = known === undefined ? await readFacts(ctx, jobId) : known;
   // The tracker may see the kill before the cancel path records it: a requested cancel is the reason.
-  const reason = killReason ?? job?.killReason ?? (job?.cancel ? 'cancelled' : 'external');
+  const reason = killReason ?? job?.killReason ?? (job?.cancelled ? 'cancelled' : 'external');
   if (app.state === 'FINISHED' && (job?.state === 'SUBMITTING' || job?.state === 'ACCEPTED')) {
     // The application ran (its AM finished) between two ticks: record RUNNING so every consumer
     // sees the same lifecycle, however short the job.
@@ -44,6 +61,14 @@ export async function finishWithApplication(
   if (moved.outcome !== 'ok') await ctx.store.untrackApplication(ctx.region.name, app.id);
   await ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
   return true;
+}
+
+async function readFacts(ctx: RegionContext, jobId: string): Promise<JobFacts | null> {
+  const job = await ctx.store.get(jobId);
+  return job && {
+    state: job.state, killReason: job.killReason, cancelled: !!job.cancel,
+    timeoutSeconds: job.timeoutSeconds, childApplications: job.childApplications,
+  };
 }
 
 function killMessage(reason: KillReason, timeoutSeconds: number | undefined, diagnostics: string): string {

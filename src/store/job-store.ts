@@ -334,6 +334,46 @@ export class JobStore {
     if (this.regions.size >= MAX_REMEMBERED_REGIONS) this.regions.clear();
     this.regions.set(id, region);
   }
+
+  /**
+   * The tracker's view of many jobs in one round trip (a pipeline of HMGETs): only the fields it
+   * decides by, not the records with their specs. null for a job that is gone. Each job's region
+   * goes into the memo transition() names its keys by, so a change costs no extra read.
+   */
+  async trackingFields(ids: readonly string[]): Promise<(TrackingFields | null)[]> {
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.job(id), ...TRACKING_FIELDS);
+    const replies = (await pipe.exec()) ?? [];
+    return ids.map((id, i) => {
+      const [err, values] = replies[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      const [state, region, application, timeoutSeconds, killReason, cancel, children] = values as (string | null)[];
+      if (!state || !region) return null;
+      if (!this.regions.has(id)) this.remember(id, region);
+      return {
+        state: parseJobState(state),
+        application: application ? (JSON.parse(application) as Job['application']) : null,
+        timeoutSeconds: Number(timeoutSeconds),
+        killReason: (killReason || null) as KillReason | null,
+        cancelled: !!cancel && JSON.parse(cancel) !== null,
+        childApplications: children ? (JSON.parse(children) as Job['childApplications']) : [],
+      };
+    });
+  }
+}
+
+const TRACKING_FIELDS = ['state', 'region', 'application', 'timeoutSeconds', 'killReason', 'cancel', 'childApplications'] as const;
+
+/** What JobStore.trackingFields reads of a job. */
+export interface TrackingFields {
+  state: JobState;
+  application: Job['application'];
+  timeoutSeconds: number;
+  killReason: KillReason | null;
+  /** A cancel was requested. */
+  cancelled: boolean;
+  childApplications: Job['childApplications'];
 }
 
 function matches(job: JobRecord, f: ListFilter): boolean {

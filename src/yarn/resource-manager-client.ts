@@ -14,7 +14,7 @@ import type {
 } from './resource-manager.ts';
 import { leafQueuesOf } from './scheduler-queues.ts';
 import {
-  appResponseSchema, appsResponseSchema, clusterInfoResponseSchema, killResponseSchema,
+  appResponseSchema, appsOfListBody, appsResponseSchema, clusterInfoResponseSchema, killResponseSchema,
   newApplicationResponseSchema, type AppBody,
 } from './schemas.ts';
 
@@ -136,8 +136,11 @@ export class ResourceManagerClient implements ResourceManager {
       },
       ok: [200],
     }, signal);
-    const { apps } = parse(appsResponseSchema, answer);
-    return (apps?.app ?? []).map(toYarnApplication);
+    // The common case checked without zod's copy of every application; zod decides the rest.
+    const checked = appsOfListBody(answer.json) ?? parse(appsResponseSchema, answer).apps?.app ?? [];
+    const apps = new Array<YarnApplication>(checked.length);
+    for (let i = 0; i < checked.length; i++) apps[i] = toYarnApplication(checked[i]!);
+    return apps;
   }
 
   async requestKill(id: string, diagnostics: string, signal?: AbortSignal): Promise<KillResult> {
@@ -377,11 +380,18 @@ function toYarnApplication(app: AppBody): YarnApplication {
     trackingUrl: app.trackingUrl || null,
     startedTime: app.startedTime,
     finishedTime: app.finishedTime,
-    // One comma-joined string on the wire; "" when the app has none.
-    tags: (app.applicationTags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''),
+    tags: splitTags(app.applicationTags),
     applicationType: app.applicationType ?? '',
     amContainerLogs: app.amContainerLogs || null,
   };
+}
+
+/** One comma-joined string on the wire; "" when the app has none. One array per app when clean (the RM's own). */
+function splitTags(joined: string | null | undefined): string[] {
+  if (!joined) return [];
+  const parts = joined.split(',');
+  for (const p of parts) if (p === '' || p.length !== p.trim().length) return parts.map((t) => t.trim()).filter((t) => t !== '');
+  return parts;
 }
 
 function appPath(id: string): string {

@@ -37,6 +37,42 @@ export const appSchema = z.object({
 /** GET /ws/v1/cluster/apps/{id} */
 export const appResponseSchema = z.object({ app: appSchema });
 
+const APP_STATES: ReadonlySet<unknown> = new Set(yarnAppStateSchema.options);
+const FINAL_STATUSES: ReadonlySet<unknown> = new Set(yarnFinalStatusSchema.options);
+const isNullishString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+/**
+ * appSchema's check without its copy, for the list that holds every Sluice application (10,000
+ * of them every tracker tick): true only for what appSchema accepts, so zod stays the authority
+ * (a body this refuses is validated by zod, which accepts it or names the field).
+ */
+export function isAppBody(v: unknown): v is AppBody {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const a = v as Record<string, unknown>;
+  return typeof a.id === 'string' && typeof a.user === 'string' && typeof a.name === 'string' && typeof a.queue === 'string'
+    && APP_STATES.has(a.state) && FINAL_STATUSES.has(a.finalStatus)
+    && isFiniteNumber(a.startedTime) && isFiniteNumber(a.finishedTime)
+    && isNullishString(a.diagnostics) && isNullishString(a.trackingUrl) && isNullishString(a.applicationTags)
+    && isNullishString(a.applicationType) && isNullishString(a.amContainerLogs);
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** The applications of a list answer when every one passes isAppBody; null when zod must look. */
+export function appsOfListBody(body: unknown): AppBody[] | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const apps = (body as { apps?: unknown }).apps;
+  if (apps === null) return [];
+  if (typeof apps !== 'object' || apps === undefined || Array.isArray(apps)) return null;
+  const app = (apps as { app?: unknown }).app;
+  if (app === undefined || app === null) return [];
+  if (!Array.isArray(app)) return null;
+  for (const a of app) if (!isAppBody(a)) return null;
+  return app as AppBody[];
+}
+
 /** GET /ws/v1/cluster/apps — an empty result comes as {"apps": null} or {"apps": {}}. */
 export const appsResponseSchema = z.object({
   apps: z.object({ app: z.array(appSchema).nullish() }).nullable(),
