@@ -81,7 +81,7 @@ async function run(): Promise<BenchResults> {
   if (opts.realYarn) {
     await stack.reset();
     step(`P5: ${opts.p5Jobs} trivial jobs on a real YARN`);
-    p5 = await measureRealYarn(stack, opts, step);
+    p5 = await measureRealYarn(stack, opts, step, shutdown);
   }
   const top = p3.levels[p3.levels.length - 1]!;
   const results: Omit<BenchResults, 'figures'> = {

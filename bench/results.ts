@@ -42,8 +42,10 @@ export function flatFigures(r: Omit<BenchResults, 'figures'>): Record<string, nu
   f['p4.redisCommandsPerJob.api'] = r.p4.redis.api.total;
   f['p4.redisCommandsPerJob.worker'] = r.p4.redis.worker.total;
   if (r.p5) {
-    f['p5.sluiceSharePercent'] = r.p5.sluiceSharePercent;
-    f['p5.finishedGapMeanMs'] = r.p5.finishedGapMeanMs;
+    for (const k of ['endToEndMs', 'yarnMs', 'sluiceSharePercent', 'queuedToAcceptedMs', 'finishedGapMs'] as const) {
+      f[`p5.${k}.mean`] = r.p5[k].mean;
+      f[`p5.${k}.max`] = r.p5[k].max;
+    }
   }
   return f;
 }
