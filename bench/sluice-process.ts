@@ -20,6 +20,15 @@ export interface ApiProcess extends SluiceProcess {
   url: string;
 }
 
+/**
+ * With BENCH_CPU_PROFILE_DIR set, the API and workers write V8 CPU profiles there when they stop
+ * (open them in Chrome DevTools): the "why" behind a figure that misses its target.
+ */
+function profileArgs(who: string): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${who}.${process.hrtime.bigint()}.cpuprofile`] : [];
+}
+
 /** What bin/sluice.js runs here: the compiled build when there is one. */
 export function buildKind(): 'dist' | 'tsx' {
   return existsSync(join(REPO, 'dist/src/cli/main.js')) ? 'dist' : 'tsx';
@@ -35,7 +44,7 @@ export async function startApi(env: NodeJS.ProcessEnv, logDir: string, signal: A
   const log = openLog(logDir, 'api');
   const logPath = log.path;
   // No stdin lifeline for `serve`: setpriv --pdeathsig stops it if the bench dies.
-  const child = superviseChild(process.execPath, [BIN, 'serve'], { name: 'sluice serve', cwd: REPO, env, stdio: ['ignore', log.fd, log.fd], pdeathsig: true });
+  const child = superviseChild(process.execPath, [...profileArgs('api'), BIN, 'serve'], { name: 'sluice serve', cwd: REPO, env, stdio: ['ignore', log.fd, log.fd], pdeathsig: true });
   log.close();
   const line = await waitForLine(logPath, child, (l) => l.includes('sluice API listening'), START_TIMEOUT_MS, signal);
   const metrics = await waitForLine(logPath, child, (l) => l.includes('"metricsUrl"'), 1000, signal);
@@ -46,7 +55,7 @@ export async function startWorker(region: string, env: NodeJS.ProcessEnv, logDir
   const log = openLog(logDir, `worker-${region}`);
   const logPath = log.path;
   // Its stdin is a lifeline: if the bench dies, even by SIGKILL, the worker reads EOF and stops.
-  const child = superviseChild(process.execPath, [BIN, 'worker', '--region', region, '--stop-on-stdin-end'],
+  const child = superviseChild(process.execPath, [...profileArgs(`worker-${region}`), BIN, 'worker', '--region', region, '--stop-on-stdin-end'],
     { name: `worker ${region}`, cwd: REPO, env, stdio: ['pipe', log.fd, log.fd] });
   log.close();
   await waitForLine(logPath, child, (l) => l.includes('region worker started'), START_TIMEOUT_MS, signal);

@@ -7,7 +7,7 @@ import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, 
 import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
 import { LuaScript } from './lua-script.ts';
-import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, SWEEP_JOB, TAKE_FOR_SUBMIT, TRANSITION } from './lua-scripts.ts';
+import { CREATE_JOB, FORGET_IDEMPOTENCY_KEY, RESERVE_APPLICATION_ID, SWEEP_JOB, TAKE_FOR_SUBMIT, TRANSITION } from './lua-scripts.ts';
 import { observeCreated, observeTransition } from './job-metrics.ts';
 
 /** The stored job: the API view plus what the worker needs. */
@@ -95,6 +95,7 @@ export interface Taken {
 const createJob = new LuaScript('sluiceCreateJob', CREATE_JOB);
 const transitionJob = new LuaScript('sluiceTransition', TRANSITION);
 const takeForSubmit = new LuaScript('sluiceTakeForSubmit', TAKE_FOR_SUBMIT);
+const reserveApplicationId = new LuaScript('sluiceReserveApplicationId', RESERVE_APPLICATION_ID);
 const forgetIdempotencyKey = new LuaScript('sluiceForgetIdempotencyKey', FORGET_IDEMPOTENCY_KEY);
 const sweepJob = new LuaScript('sluiceSweepJob', SWEEP_JOB);
 
@@ -233,10 +234,9 @@ export class JobStore {
 
   /** Exactly-once step 2: store the application id only if none is stored; returns the one stored. */
   async reserveApplicationId(id: string, applicationId: string): Promise<string> {
-    const key = this.keys.job(id);
-    const [, stored] = (await this.redis.multi().hsetnx(key, 'applicationId', applicationId).hget(key, 'applicationId').exec())!;
-    return stored![1] as string;
+    return (await reserveApplicationId.run(this.redis, [this.keys.job(id)], [applicationId])) as string;
   }
+
 
   async list(filter: ListFilter): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
     // Ids are ULIDs: lexicographic order is creation order, so the index is read newest first by lex.

@@ -168,6 +168,15 @@ return {cur, state, redis.call('HGETALL', KEYS[1])}
 `;
 
 /**
+ * reserve-application-id: exactly-once step 2, the id stored only if none is (HSETNX), as one
+ * command. KEYS: jobKey  ARGV: applicationId → the id stored (this one, or the one already there)
+ */
+export const RESERVE_APPLICATION_ID = `
+redis.call('HSETNX', KEYS[1], 'applicationId', ARGV[1])
+return redis.call('HGET', KEYS[1], 'applicationId')
+`;
+
+/**
  * forget-idempotency-key: drops a key only while it still holds the value read (compare-and-delete),
  * used when the job it names is gone: a key never answers for a deleted job.
  * KEYS: idempotencyKey  ARGV: expectedValue → 1 | 0
