@@ -42,9 +42,9 @@ export const regionFile = z.strictObject({
   network: networkConfig.default({ connectTimeoutMs: 3000, requestTimeoutMs: 10000 }),
   preflight: preflightConfig.default({ intervalSeconds: 30, deadlineSeconds: 300, checks: [] }),
   worker: z.strictObject({
-    concurrency: z.int().min(1).max(256).default(8),
+    concurrency: z.int().min(1).max(256).default(32),
     trackerIntervalMs: z.int().min(100).default(2000),
-  }).default({ concurrency: 8, trackerIntervalMs: 2000 }),
+  }).default({ concurrency: 32, trackerIntervalMs: 2000 }),
   /** The starting rollout; an admin changes it live (the live setting then wins until changed again). */
   rollout: rolloutConfig.default(DEFAULT_ROLLOUT),
 }).superRefine((r, ctx) => {
