@@ -49,16 +49,26 @@ export class LoadClient {
     }
   }
 
-  /** `concurrency` POSTs in flight until `count` are sent or `durationMs` has passed. */
-  async closedLoop(opts: { regions: readonly string[]; concurrency: number; durationMs?: number; count?: number; signal?: AbortSignal }): Promise<LoadResult> {
+  /**
+   * `concurrency` POSTs in flight until `count` are sent or `durationMs` has passed; with `gate`,
+   * each POST first waits for it (e.g. until the jobs accepted but not yet submitted are few enough).
+   */
+  async closedLoop(opts: {
+    regions: readonly string[]; concurrency: number; durationMs?: number; count?: number; signal?: AbortSignal;
+    gate?: () => Promise<void>; onAccepted?: () => void;
+  }): Promise<LoadResult> {
     const out: LoadResult = { accepted: [], refused: {}, ms: 0 };
     const started = Date.now();
     const endAt = opts.durationMs === undefined ? Infinity : started + opts.durationMs;
     let sent = 0;
     const lane = async () => {
       while (Date.now() < endAt && sent < (opts.count ?? Infinity) && !opts.signal?.aborted) {
+        if (opts.gate) await opts.gate();
+        if (Date.now() >= endAt || opts.signal?.aborted) break;
         const region = opts.regions[sent++ % opts.regions.length] as string;
+        const before = out.accepted.length;
         await this.post(region, out);
+        if (out.accepted.length > before) opts.onAccepted?.();
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, lane));

@@ -1,7 +1,10 @@
-// P2: sustained HTTP → RM-submit throughput at saturation. The load generator keeps requests in
-// flight for the whole run; after a warm-up, the RM submits counted by the emulators over a window
-// are the figure. Apps are held RUNNING, so the tracker follows every one as it would in
-// production. Also the API alone (no worker running): how fast it accepts.
+// P2: sustained HTTP → RM-submit throughput. The load generator keeps requests in flight for the
+// whole run, but never more than BACKLOG jobs accepted and not yet submitted: deep enough that the
+// workers never wait for work, bounded so that the API does not spend the cores on a queue that
+// only grows (a flood measures how fast the API starves the workers, not a rate the system keeps
+// up). After a warm-up, the RM submits counted by the emulators over a window are the figure. Apps
+// are held RUNNING, so the tracker follows every one as it would in production. Also the API alone
+// (no worker running): how fast it accepts.
 
 import { emulatorStats, sumRequests } from '../emulator-client.ts';
 import { LoadClient } from '../load.ts';
@@ -19,6 +22,23 @@ export interface ThroughputConfig {
   acceptedPerSecond: number;
 }
 
+/** Jobs accepted and not yet submitted to the RM, at most: the queue the workers draw from. */
+const BACKLOG = 1000;
+/** How often the gate reads the emulators' submit counts. */
+const GATE_POLL_MS = 20;
+
+/**
+ * A gate that holds POSTs while the backlog is full. One reading of the emulators is shared by
+ * every waiting POST, so the gate costs one request per emulator per poll.
+ */
+function backlogGate(stack: BenchStack, accepted: () => number): () => Promise<void> {
+  let reading: Promise<number> | null = null;
+  const read = () => (reading ??= submitsNow(stack).finally(() => setTimeout(() => { reading = null; }, GATE_POLL_MS)));
+  return async () => {
+    while (accepted() - (await read()) >= BACKLOG && !stack.signal.aborted) await sleep(GATE_POLL_MS, stack.signal).catch(() => {});
+  };
+}
+
 async function submitsNow(stack: BenchStack): Promise<number> {
   const stats = await Promise.all([...stack.emulators.values()].map((e) => emulatorStats(e.url)));
   return sumRequests(stats).submit ?? 0;
@@ -31,8 +51,12 @@ export async function measureThroughput(stack: BenchStack, opts: BenchOptions, r
   await stack.startWorkers(regions, concurrency);
   const load = new LoadClient(stack.api!.url, stack.token, opts.httpConcurrency);
   try {
+    const base = await submitsNow(stack);
+    let acceptedSoFar = 0;
     const running = load.closedLoop({
       regions, concurrency: opts.httpConcurrency, durationMs: (opts.p2WarmupSeconds + opts.p2Seconds) * 1000 + 500, signal: stack.signal,
+      gate: backlogGate(stack, () => base + acceptedSoFar),
+      onAccepted: () => { acceptedSoFar++; },
     });
     await sleep(opts.p2WarmupSeconds * 1000, stack.signal);
     const s0 = await submitsNow(stack);
