@@ -31,7 +31,8 @@ export class LoadClient {
     this.pool = new Pool(apiUrl, { connections, pipelining: 1 });
   }
 
-  async post(region: string, out: LoadResult): Promise<void> {
+  /** One POST; true when it was answered 202. */
+  async post(region: string, out: LoadResult): Promise<boolean> {
     const key = `bench-${this.run}-${++this.seq}`;
     try {
       const res = await this.pool.request({
@@ -41,12 +42,16 @@ export class LoadClient {
         body: JSON.stringify({ region, name: 'bench', kind: 'shell', script: SCRIPT }),
       });
       const text = await res.body.text();
-      if (res.statusCode === 202) out.accepted.push({ jobId: (JSON.parse(text) as { id: string }).id, region, at: Date.now() });
-      else out.refused[res.statusCode] = (out.refused[res.statusCode] ?? 0) + 1;
+      if (res.statusCode === 202) {
+        out.accepted.push({ jobId: (JSON.parse(text) as { id: string }).id, region, at: Date.now() });
+        return true;
+      }
+      out.refused[res.statusCode] = (out.refused[res.statusCode] ?? 0) + 1;
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'error';
       out.refused[code] = (out.refused[code] ?? 0) + 1;
     }
+    return false;
   }
 
   /**
@@ -55,7 +60,7 @@ export class LoadClient {
    */
   async closedLoop(opts: {
     regions: readonly string[]; concurrency: number; durationMs?: number; count?: number; signal?: AbortSignal;
-    gate?: () => Promise<void>; onAccepted?: () => void;
+    gate?: (until: number) => Promise<void>; onAccepted?: () => void;
   }): Promise<LoadResult> {
     const out: LoadResult = { accepted: [], refused: {}, ms: 0 };
     const started = Date.now();
@@ -63,12 +68,10 @@ export class LoadClient {
     let sent = 0;
     const lane = async () => {
       while (Date.now() < endAt && sent < (opts.count ?? Infinity) && !opts.signal?.aborted) {
-        if (opts.gate) await opts.gate();
+        if (opts.gate) await opts.gate(endAt);
         if (Date.now() >= endAt || opts.signal?.aborted) break;
         const region = opts.regions[sent++ % opts.regions.length] as string;
-        const before = out.accepted.length;
-        await this.post(region, out);
-        if (out.accepted.length > before) opts.onAccepted?.();
+        if (await this.post(region, out)) opts.onAccepted?.();
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, lane));
@@ -81,7 +84,7 @@ export class LoadClient {
     const out: LoadResult = { accepted: [], refused: {}, ms: 0 };
     const started = Date.now();
     const total = Math.round((opts.rate * opts.durationMs) / 1000);
-    const inFlight: Promise<void>[] = [];
+    const inFlight: Promise<boolean>[] = [];
     let sent = 0;
     while (sent < total && !opts.signal?.aborted) {
       const due = Math.min(total, Math.floor(((Date.now() - started) * opts.rate) / 1000) + 1);

@@ -31,11 +31,12 @@ const GATE_POLL_MS = 20;
  * A gate that holds POSTs while the backlog is full. One reading of the emulators is shared by
  * every waiting POST, so the gate costs one request per emulator per poll.
  */
-function backlogGate(stack: BenchStack, accepted: () => number): () => Promise<void> {
+function backlogGate(stack: BenchStack, accepted: () => number): (until: number) => Promise<void> {
   let reading: Promise<number> | null = null;
   const read = () => (reading ??= submitsNow(stack).finally(() => setTimeout(() => { reading = null; }, GATE_POLL_MS)));
-  return async () => {
-    while (accepted() - (await read()) >= BACKLOG && !stack.signal.aborted) await sleep(GATE_POLL_MS, stack.signal).catch(() => {});
+  // Never past the load's end: workers that stop taking jobs must end the phase, not hang it.
+  return async (until) => {
+    while (accepted() - (await read()) >= BACKLOG && !stack.signal.aborted && Date.now() < until) await sleep(GATE_POLL_MS);
   };
 }
 
