@@ -1,6 +1,9 @@
 // The bench's side of the emulator's control endpoints (src/emulator/routes-control.ts).
 
 import { request } from 'undici';
+import type { AppSummary } from '../src/emulator/routes-control.ts';
+
+export type { AppSummary };
 
 export interface EmulatorStats {
   requests: Record<string, number>;
@@ -9,14 +12,6 @@ export interface EmulatorStats {
   apps: { total: number; byState: Record<string, number>; held: number };
 }
 
-export interface AppSummary {
-  id: string;
-  tags: string[];
-  state: string;
-  finalStatus: string;
-  submitArrivedAt: number;
-  finishedTime: number;
-}
 
 async function json<T>(url: string, init?: { method: 'POST'; body: string }): Promise<T> {
   const res = await request(url, init ? { ...init, headers: { 'content-type': 'application/json' } } : {});

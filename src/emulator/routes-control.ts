@@ -12,7 +12,7 @@ import { queryOf, type RmContext } from './rm-context.ts';
 
 export const CONTROL_PREFIX = '/emulator/';
 
-interface AppSummary {
+export interface AppSummary {
   id: string;
   tags: string[];
   state: string;
