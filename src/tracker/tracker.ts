@@ -45,6 +45,8 @@ export class Tracker {
   private closed = false;
   /** Whether the last tick reached the RM; null before the first. */
   private reachable: { ok: boolean; message: string | null } | null = null;
+  /** Whether the connection has been up since start (before that, 'connecting' is not an outage). */
+  private connectedOnce = false;
   /** The last tick failure logged: the same one again (an outage, tick after tick) is not logged again. */
   private lastFailure: string | null = null;
 
@@ -93,6 +95,8 @@ export class Tracker {
   }
 
   private async tickOnce(): Promise<LastTick['outcome']> {
+    // A worker's first tick may come before its connection is up: nothing is wrong yet, wait.
+    if (!this.connectedOnce && (this.redis.status === 'connecting' || this.redis.status === 'connect')) return 'idle';
     this.checkRedis('before the tick');
     if (!(await this.lease.acquireOrRenew())) {
       // Another replica tracks the region: its count is the one to export, not a stale one of ours.
@@ -228,6 +232,7 @@ export class Tracker {
    * write late. Stop instead, saying so; the next tick starts over from what is recorded.
    */
   private checkRedis(where: string): void {
+    if (this.redis.status === 'ready') this.connectedOnce = true;
     if (this.redis.status === 'ready' || this.redis.status === 'wait') return;
     throw new Error(`region ${this.ctx.region.name}: tracker stopped ${where}: Redis is unreachable (${this.redis.status})`);
   }

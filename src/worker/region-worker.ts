@@ -4,7 +4,7 @@
 
 import { Queue, Worker } from 'bullmq';
 import { Housekeeper } from '../housekeeping/housekeeper.ts';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,10 +50,7 @@ export class RegionWorker {
     const ns = config.redis.namespace;
     const eventsMaxLength = config.events.maxLength;
     const log = this.opts.log.child({ region: region.name });
-    // The store's connection: the submit steps of many jobs and the tracker's writes share it, so
-    // commands issued in the same tick go out in one write (auto-pipelining). Never a BullMQ
-    // worker's blocking connection (those are the others).
-    const redis = this.connect({ enableAutoPipelining: true });
+    const redis = this.connect();
     const routing = buildRouting(region.network, { logger: log.child({ module: 'routing' }) });
     this.closers.push(() => routing.close());
     const store = new JobStore(redis, keysFor(ns), jobStoreOptions(config, this.opts.now));
@@ -166,10 +163,10 @@ export class RegionWorker {
     return this.closing;
   }
 
-  private connect(options?: RedisOptions): Redis {
+  private connect(): Redis {
     // BullMQ workers block on their connection: each needs its own, with retries unbounded.
     const name = `worker:${this.opts.region.name}:${this.connections.length + 1}`;
-    const redis = connectRedis(this.opts.config.redis.url, { name, role: 'background', log: this.opts.log, ...(options ? { options } : {}) });
+    const redis = connectRedis(this.opts.config.redis.url, { name, role: 'background', log: this.opts.log });
     this.connections.push(redis);
     return redis;
   }
