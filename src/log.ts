@@ -15,5 +15,12 @@ export const REDACT_PATHS = [
  * before it; pino flushes what is left when the process exits.
  */
 export function createLogger(level: string, name = 'sluice'): Logger {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination({ dest: 1, sync: false }));
+  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stdout());
+}
+
+/** One stream to stdout per process, shared by every logger: two would interleave their writes. */
+let shared: ReturnType<typeof pino.destination> | null = null;
+function stdout() {
+  shared ??= pino.destination({ dest: 1, sync: false });
+  return shared;
 }

@@ -6,12 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { superviseChild } from '../process/index.ts';
 import { lines } from './lines.ts';
 
 /** The pom and conf templates: data files, shared with the YARN tests that document them. */
-export const YARN_DIR = resolve(import.meta.dirname, '../../test/yarn');
+// From the package root: the same from the sources and from dist/ (one directory deeper).
+export const YARN_DIR = join(PACKAGE_ROOT, 'test/yarn');
 const POM = join(YARN_DIR, 'pom.xml');
 
 /** The Hadoop version the pom fetches (its <hadoop.version>). */

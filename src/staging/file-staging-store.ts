@@ -6,6 +6,7 @@
 
 import { close, fstat, mkdir, open, write, type Stats } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,22 +54,28 @@ export class FileStagingStore implements StagingStore {
 /**
  * One exclusive create (O_EXCL): the file is written only if nothing is staged under its name, so
  * a file already staged is never replaced (its size and mtime are part of a submitted application).
- * A failed write leaves nothing behind.
+ * A failed write removes its file, and only its own (another worker may have staged the job since).
  */
 async function createOnce(path: string, content: string): Promise<StagedFile> {
   const fd = await openFile(path, 'wx', 0o600);
-  let written = false;
+  let staged: StagedFile | null = null;
+  let own: Stats | null = null;
   try {
+    own = await fstatFd(fd);
     const { bytesWritten } = await writeFd(fd, content);
     // One write(2) takes a file this small whole; a short one (a full disk) must not be submitted.
     if (bytesWritten !== Buffer.byteLength(content)) throw new Error(`staging ${path}: wrote ${bytesWritten} of ${Buffer.byteLength(content)} bytes`);
-    const staged = stagedFile(path, await fstatFd(fd));
-    written = true;
+    staged = stagedFile(path, await fstatFd(fd));
     return staged;
   } finally {
     await closeFd(fd);
-    if (!written) await unlink(path).catch(() => {});
+    if (!staged && own) await unlinkIfSame(path, own);
   }
+}
+
+async function unlinkIfSame(path: string, own: Stats): Promise<void> {
+  const now = await stat(path).catch(() => null);
+  if (now && now.ino === own.ino && now.dev === own.dev) await unlink(path).catch(() => {});
 }
 
 /** The job's folder, owner-only; its parent is made too the first time (the usual case: it exists). */
@@ -83,20 +90,32 @@ async function makeFolder(folder: string): Promise<void> {
 }
 
 /**
- * The job was staged before (a redelivery): the file there is the one to submit. Only a file cut
- * short by a crash mid-write (a strict prefix of what it should hold) is written again, aside
- * and renamed into place: stage() never returned such a file, so no application refers to it.
- * A file that differs otherwise (the region's settings changed since) stays as it is.
+ * The job was staged before (a redelivery, or another worker staging it right now after a lost
+ * queue lock): the file there is the one to submit. A file still shorter than what it should hold
+ * (a strict prefix) is either being written this instant or was cut short by a crash: it is given
+ * WRITER_GRACE_MS to be completed, and only a prefix older than that is written again, aside and
+ * renamed into place (stage() never returned it, so no application refers to it). A file that
+ * differs otherwise (the region's settings changed since) stays as it is.
  */
 async function stagedEarlier(path: string, content: string): Promise<StagedFile> {
-  const existing = await readFile(path, 'utf8');
-  if (existing.length < content.length && content.startsWith(existing)) {
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temp, content, { mode: 0o600 });
-    await rename(temp, path);
+  for (;;) {
+    const before = await stat(path);
+    const existing = await readFile(path, 'utf8');
+    const partial = existing.length < content.length && content.startsWith(existing);
+    if (!partial) return stagedFile(path, before);
+    if (Date.now() - before.mtimeMs >= WRITER_GRACE_MS) {
+      const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(temp, content, { mode: 0o600 });
+      await rename(temp, path);
+      return stagedFile(path, await stat(path));
+    }
+    await sleep(WRITER_POLL_MS);
   }
-  return stagedFile(path, await stat(path));
 }
+
+/** A launch script takes one write of a few KB: a writer still at it after this long is gone. */
+const WRITER_GRACE_MS = 2000;
+const WRITER_POLL_MS = 50;
 
 function stagedFile(path: string, s: Stats): StagedFile {
   return { url: pathToFileURL(path).href, size: s.size, timestampMs: Math.floor(s.mtimeMs) };

@@ -237,7 +237,6 @@ export class JobStore {
     return (await reserveApplicationId.run(this.redis, [this.keys.job(id)], [applicationId])) as string;
   }
 
-
   async list(filter: ListFilter): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
     // Ids are ULIDs: lexicographic order is creation order, so the index is read newest first by lex.
     const jobs: JobRecord[] = [];
@@ -340,30 +339,41 @@ export class JobStore {
    * decides by, not the records with their specs. null for a job that is gone. Each job's region
    * goes into the memo transition() names its keys by, so a change costs no extra read.
    */
-  async trackingFields(ids: readonly string[]): Promise<(TrackingFields | null)[]> {
+  async trackingFields(ids: readonly string[]): Promise<(TrackingFields | UnreadableRecord | null)[]> {
     if (ids.length === 0) return [];
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hmget(this.keys.job(id), ...TRACKING_FIELDS);
     const replies = (await pipe.exec()) ?? [];
     return ids.map((id, i) => {
       const [err, values] = replies[i] ?? [new Error('no reply')];
-      if (err) throw err;
-      const [state, region, application, timeoutSeconds, killReason, cancel, children] = values as (string | null)[];
-      if (!state || !region) return null;
-      if (!this.regions.has(id)) this.remember(id, region);
-      return {
-        state: parseJobState(state),
-        application: application ? (JSON.parse(application) as Job['application']) : null,
-        timeoutSeconds: Number(timeoutSeconds),
-        killReason: (killReason || null) as KillReason | null,
-        cancelled: !!cancel && JSON.parse(cancel) !== null,
-        childApplications: children ? (JSON.parse(children) as Job['childApplications']) : [],
-      };
+      // One record that cannot be read (an error reply, a field that does not parse) is that
+      // job's problem, not the region's: the others are tracked as usual.
+      if (err) return { unreadable: err.message };
+      try {
+        const [state, region, application, timeoutSeconds, killReason, cancel, children] = values as (string | null)[];
+        if (!state || !region) return null;
+        if (!this.regions.has(id)) this.remember(id, region);
+        return {
+          state: parseJobState(state),
+          application: application ? (JSON.parse(application) as Job['application']) : null,
+          timeoutSeconds: Number(timeoutSeconds),
+          killReason: (killReason || null) as KillReason | null,
+          cancelled: !!cancel && JSON.parse(cancel) !== null,
+          childApplications: children ? (JSON.parse(children) as Job['childApplications']) : [],
+        };
+      } catch (parseErr) {
+        return { unreadable: (parseErr as Error).message };
+      }
     });
   }
 }
 
 const TRACKING_FIELDS = ['state', 'region', 'application', 'timeoutSeconds', 'killReason', 'cancel', 'childApplications'] as const;
+
+/** A tracked job whose record could not be read this time: why. */
+export interface UnreadableRecord {
+  unreadable: string;
+}
 
 /** What JobStore.trackingFields reads of a job. */
 export interface TrackingFields {

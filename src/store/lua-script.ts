@@ -1,9 +1,9 @@
 // A Lua script run by its SHA (EVALSHA), not by its body: the job-state scripts are kilobytes and
 // run several times per job, so sending and hashing the body on every call was a measurable part
-// of each step. ioredis's defineCommand does the EVALSHA, and falls back to EVAL once when Redis
-// answers NOSCRIPT (a restarted or failed-over Redis has an empty script cache).
+// of each step. ioredis's defineCommand does it: the first call on each new socket goes as EVAL
+// (a restarted or failed-over Redis has an empty script cache), the rest as EVALSHA.
 
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 type ScriptCall = (numKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
 
@@ -20,12 +20,6 @@ export class LuaScript {
   run(redis: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     this.defineOn(redis);
     return (redis as unknown as Record<string, ScriptCall>)[this.name]!(keys.length, ...keys, ...args);
-  }
-
-  /** Queues the script on a pipeline made from `redis` (its replies come with the pipeline's). */
-  queue(redis: Redis, pipeline: ChainableCommander, keys: readonly string[], args: readonly string[]): void {
-    this.defineOn(redis);
-    (pipeline as unknown as Record<string, (...a: unknown[]) => unknown>)[this.name]!(keys.length, ...keys, ...args);
   }
 
   private defineOn(redis: Redis): void {

@@ -161,8 +161,16 @@ export class Tracker {
         seen.push({ appId, jobId, submittedAtMs, app });
       }
       // Read after the RM answered: a cancel or timeout recorded before YARN's kill is in it.
-      const jobs = await store.trackingFields(seen.map((s) => s.jobId));
-      const work = seen.map((s, k) => ({ ...s, job: jobs[k] ?? null })).filter((w) => this.needsWork(w.app, w.submittedAtMs, w.job));
+      const read = await store.trackingFields(seen.map((s) => s.jobId));
+      const work: (Seen & { job: TrackingFields | null })[] = [];
+      for (const [k, s] of seen.entries()) {
+        const job = read[k] ?? null;
+        if (job && 'unreadable' in job) {
+          this.ctx.log.error({ jobId: s.jobId, appId: s.appId, reason: job.unreadable }, 'tracker cannot read this job\'s record: skipped this tick');
+          continue;
+        }
+        if (this.needsWork(s.app, s.submittedAtMs, job)) work.push({ ...s, job });
+      }
       await inFlight(work, APPLY_IN_FLIGHT, (w) => this.apply(w.jobId, w.app, w.submittedAtMs, w.job).catch((err) => {
         // Redis gone: the tick stops here (one clear error, not one per job); anything else is this job's.
         if (isStoreUnavailable(err)) throw err;

@@ -51,3 +51,20 @@ test('2,000 applications: every job reaches its state, one event per move, two R
   assert.equal(tracked.size, 1000, 'the ended jobs are no longer tracked; the running ones are');
   await tracker.close();
 });
+
+test('a record that cannot be read stops only its own job, not the region\'s tracking', { timeout: 120_000 }, async () => {
+  const jobs = await trackedJobs(ctx, stack.ns, ['exit 0', 'exit 0', 'exit 0']);
+  // A corrupt field (a hand edit, a half-migrated record): its JSON no longer parses.
+  await stack.redis.hset(ctx.store.keys.job(jobs[1]!.jobId), 'application', '{not json');
+  const tracker = new Tracker(ctx, stack.redis);
+  try {
+    await waitFor(async () => {
+      await tracker.tick();
+      const [a, c] = await Promise.all([ctx.store.get(jobs[0]!.jobId), ctx.store.get(jobs[2]!.jobId)]);
+      return a!.state === 'SUCCEEDED' && c!.state === 'SUCCEEDED';
+    }, { what: 'the readable jobs SUCCEEDED', timeoutMs: 60_000, intervalMs: 200 });
+    assert.equal((await stack.redis.hget(ctx.store.keys.job(jobs[1]!.jobId), 'state')), 'ACCEPTED', 'the unreadable one is left as it was');
+  } finally {
+    await tracker.close();
+  }
+});

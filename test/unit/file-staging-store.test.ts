@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +38,24 @@ test('a file cut short by a crash mid-write is completed, never submitted half',
   const store = new FileStagingStore(join(root, 'c'));
   mkdirSync(join(root, 'c', JOB), { recursive: true });
   writeFileSync(join(root, 'c', JOB, 'launch.sh'), 'echo hal');
+  // Cut short a while ago: nobody is still writing it.
+  utimesSync(join(root, 'c', JOB, 'launch.sh'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   const staged = await store.stage(JOB, 'launch.sh', 'echo half and the rest\n');
   assert.equal(readFileSync(fileURLToPath(staged.url), 'utf8'), 'echo half and the rest\n');
   assert.equal(staged.size, 'echo half and the rest\n'.length);
   assert.deepEqual(readdirSync(join(root, 'c', JOB)), ['launch.sh']);
+});
+
+test('a file another worker is writing this instant is waited for, not replaced', async () => {
+  const store = new FileStagingStore(join(root, 'e'));
+  mkdirSync(join(root, 'e', JOB), { recursive: true });
+  const path = join(root, 'e', JOB, 'launch.sh');
+  writeFileSync(path, ''); // the other worker's exclusive create, its write still to come
+  const { ino } = statSync(path);
+  setTimeout(() => appendFileSync(path, 'echo whole\n'), 200);
+  const staged = await store.stage(JOB, 'launch.sh', 'echo whole\n');
+  assert.equal(statSync(path).ino, ino, 'the same file: not replaced under the other worker');
+  assert.equal(staged.size, 'echo whole\n'.length);
 });
 
 test('remove deletes the job folder; list names only job folders', async () => {
