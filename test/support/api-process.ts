@@ -21,7 +21,11 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sluice serve did not start:\n${output.join('')}`)), 30_000);
+    // A process that never says it listens is stopped, not left running after the test gives up.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sluice serve did not start within 30 s:\n${output.join('')}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       output.push(d.toString());
       for (const line of d.toString().split('\n')) {
