@@ -9,29 +9,15 @@ import { mkdtemp, rm as rmDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { request } from 'undici';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { callRm } from '../support/rm-http.ts';
 
 const APPS = '/ws/v1/cluster/apps';
 const AM_COMMAND = '{{JAVA_HOME}}/bin/java -Xmx128m org.apache.hadoop.yarn.applications.distributedshell.ApplicationMaster'
   + ' --container_memory 128 --container_vcores 1 --num_containers 1 --priority 0 1><LOG_DIR>/AppMaster.stdout 2><LOG_DIR>/AppMaster.stderr';
 
-async function call(rm: RmEmulator, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-  const res = await request(`${rm.url}${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-  });
-  const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, json, text };
-}
+const call = (rm: RmEmulator, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) => callRm(rm.url, method, path, body);
 
 /** A submission as Sluice's would read to the DS AM; the script file need not exist (nothing runs it). */
 function submission(id: string, tags: string[]) {

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { startRmEmulator, type RmEmulator } from '../../src/emulator/index.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { callRm, type RmAnswer } from '../support/rm-http.ts';
 
 const CLUSTER_TS = 1718000000000;
 const APPS = '/ws/v1/cluster/apps';
@@ -20,28 +21,7 @@ const AM_COMMAND = '{{JAVA_HOME}}/bin/java -Xmx128m <ADD_OPENS> org.apache.hadoo
 let rm: RmEmulator;
 let staging: string;
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any;
-}
-
-async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const res = await request(`${rm.url}${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-  });
-  const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, text, json };
-}
+const call = (method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<RmAnswer> => callRm(rm.url, method, path, body);
 
 let scriptCount = 0;
 /** Writes a script as Sluice's staging would: LEN = its size, TIMESTAMP = its mtime in whole ms. */
