@@ -2,7 +2,7 @@
 // id reservation, and each region's tracked applications. State changes go through one Lua script
 // (lua-scripts.ts) that also appends the event, atomically.
 
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
 import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
@@ -346,9 +346,13 @@ export class JobStore {
     const replies = (await pipe.exec()) ?? [];
     return ids.map((id, i) => {
       const [err, values] = replies[i] ?? [new Error('no reply')];
-      // One record that cannot be read (an error reply, a field that does not parse) is that
-      // job's problem, not the region's: the others are tracked as usual.
-      if (err) return { unreadable: err.message };
+      // One record that cannot be read (an error reply for its key, a field that does not parse) is
+      // that job's problem, not the region's: the others are tracked as usual. A lost connection is
+      // not a record's problem: it stops the tick.
+      if (err) {
+        if (!(err instanceof ReplyError)) throw err;
+        return { unreadable: err.message };
+      }
       try {
         const [state, region, application, timeoutSeconds, killReason, cancel, children] = values as (string | null)[];
         if (!state || !region) return null;
