@@ -2,11 +2,11 @@
 // over every test file (two at a time; those that start a real YARN afterwards, one at a time),
 // then Redis is stopped. Exit code: the worst of the runs.
 
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRedis } from '../src/dev/local-redis.ts';
+import { superviseChild, type SupervisedChild } from '../src/process/index.ts';
 
 // --skip-real-yarn: the suites that start a real Hadoop YARN (files named *real-yarn*) are left
 // out. CI runs them once, under the first Node version; the second version runs the rest.
@@ -34,22 +34,42 @@ const TEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 const redis = await startLocalRedis();
 console.log(`redis-server for tests: ${redis.url}`);
+
+// Ctrl-C or a SIGTERM (CI's timeout, a killed `npm test`) stops the test runner's whole process
+// group — it and every test file's process — and then Redis; without it, killing this script left
+// `node --test` and its files running on, holding ports and starting YARNs.
+let running: SupervisedChild | undefined;
+let stopping = false;
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the tests`);
+    void (running?.stop(10_000) ?? Promise.resolve())
+      .catch((err: Error) => console.error(err.message))
+      .finally(() => redis.close().finally(() => process.exit(exitCode)));
+  });
+}
+
 let code = 0;
 for (const [batch, n] of [[together, concurrency], [alone, 1]] as const) {
-  if (!batch.length) continue;
+  if (!batch.length || stopping) continue;
   console.log(`running ${batch.length} test files, ${n} at a time`);
   code = Math.max(code, await runFiles(batch, n));
 }
-await redis.close();
-process.exit(code);
+if (!stopping) { // else the signal handler stops Redis and exits
+  await redis.close();
+  process.exit(code);
+}
 
-function runFiles(batch: readonly string[], n: number): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${n}`, `--test-timeout=${TEST_TIMEOUT_MS}`, ...batch], {
-      stdio: 'inherit',
-      // Tests inside other files that start a real YARN (`npm run dev` with Java) skip themselves too.
-      env: { ...process.env, SLUICE_TEST_REDIS_URL: redis.url, NODE_ENV: 'test', ...(skipRealYarn ? { SLUICE_TEST_SKIP_REAL_YARN: '1' } : {}) },
-    });
-    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+async function runFiles(batch: readonly string[], n: number): Promise<number> {
+  // Its own process group (supervised), so a stop reaches every test file's process at once.
+  running = superviseChild(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${n}`, `--test-timeout=${TEST_TIMEOUT_MS}`, ...batch], {
+    name: 'node --test',
+    stdio: 'inherit',
+    // Tests inside other files that start a real YARN (`npm run dev` with Java) skip themselves too.
+    env: { ...process.env, SLUICE_TEST_REDIS_URL: redis.url, NODE_ENV: 'test', ...(skipRealYarn ? { SLUICE_TEST_SKIP_REAL_YARN: '1' } : {}) },
   });
+  const exit = await running.exited;
+  return typeof exit === 'number' ? exit : 1;
 }
