@@ -169,12 +169,13 @@ export class SluiceClient {
   /**
    * The job's stdout (or stderr) as text chunks. With `follow`, live until the job has ended. A
    * connection cut midway is resumed without repeating text: the API always answers from the
-   * file's start, and what was delivered already is skipped.
+   * file's start, and what was delivered already is skipped. `application`: one of the job's
+   * childApplications (e.g. a spark job's Spark application: its driver's output) instead of the job's own.
    */
-  async *logs(id: string, opts: { file?: 'stdout' | 'stderr'; follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<string> {
+  async *logs(id: string, opts: { file?: 'stdout' | 'stderr'; follow?: boolean; application?: string; signal?: AbortSignal } = {}): AsyncIterable<string> {
     const { signal } = opts;
     const follow = opts.follow ?? false;
-    const path = `/v1/jobs/${segment(id)}/logs${query({ file: opts.file ?? 'stdout', follow: follow ? 'true' : undefined })}`;
+    const path = `/v1/jobs/${segment(id)}/logs${query({ file: opts.file ?? 'stdout', follow: follow ? 'true' : undefined, application: opts.application })}`;
     // One decoder for all connections: the bytes skipped on a resume are exactly those it was fed.
     const decoder = new TextDecoder();
     let delivered = 0;

@@ -4,6 +4,7 @@
 export const JOB_ERRORS = {
   SUBMIT_FAILED: 'YARN refused the submission (a 4xx), or it kept failing until retries ran out and no application had been reserved',
   APPLICATION_FAILED: 'the application ended FAILED: the script exited non-zero, or its AM failed (YARN diagnostics in the message)',
+  CHILD_APPLICATION_FAILED: "an application the job started (a spark job's Spark application, a hadoop-jar job's MapReduce run) ended FAILED or KILLED; the message names it and carries its diagnostics",
   APPLICATION_LOST: 'the ResourceManager no longer knows the application (forgotten after a restart without recovery, or purged)',
   UNEXPECTED_YARN_STATE: 'YARN reported a (state, finalStatus) pair with no mapping; the raw pair is in the message',
   PREFLIGHT_FAILED: 'a check the job requires was still failing at its preflight deadline; the message names the check and its code',

@@ -3,6 +3,7 @@
 // (checkRegionLimits) because the schema alone can't know the region's maxima.
 
 import { z } from 'zod';
+import { SPARK_CONF_FIELDS, sparkConf } from './spark-conf.ts';
 
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
 const NO_NUL = (s: string) => !s.includes('\0');
@@ -68,6 +69,25 @@ const envName = z
     if (reason) ctx.addIssue({ code: 'custom', message: `${name} may not be set: ${reason}` });
   });
 
+/**
+ * Env names a job whose program submits to YARN itself (hadoop-jar, spark) may not set: they decide
+ * which cluster its applications go to and as whom, which is the region's to say.
+ */
+export const CLUSTER_ENV_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  HADOOP_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
+  YARN_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
+  SPARK_CONF_DIR: "its spark-defaults.conf could set what Sluice sets itself (the master, the tags): use `conf`",
+  SPARK_HOME: "it picks which Spark the region's spark-submit runs: the region's sparkSubmitCommand says that",
+  HADOOP_USER_NAME: "a job's applications run as the region's YARN user: another name would go around Sluice's authorization",
+});
+
+function refuseClusterEnv(env: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const name of Object.keys(env)) {
+    const reason = Object.hasOwn(CLUSTER_ENV_NAMES, name) ? CLUSTER_ENV_NAMES[name] : null;
+    if (reason) ctx.addIssue({ code: 'custom', path: ['env', name], message: `${name} may not be set for this kind: ${reason}` });
+  }
+}
+
 const labelKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be 1-63 of a-z 0-9 _ . - starting with a letter or digit');
 /** A label's value; the rollout's allow-lists and the decision query take the same (non-empty) values. */
 export const labelValue = z.string().max(63).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
@@ -117,13 +137,50 @@ export const hadoopJarJobSpec = z.strictObject({
    * (hadoop-mapreduce-examples: `pi …`), null for a program that takes no generic options.
    */
   childTagsAt: z.int().min(0).max(1000).nullable().default(0),
+}).superRefine((spec, ctx) => refuseClusterEnv(spec.env, ctx));
+
+/**
+ * A file spark-submit takes: an absolute path on the cluster's nodes, or a URI the cluster can read
+ * (hdfs://, s3a://, local:, ...). No comma: spark-submit joins --py-files and --jars with commas.
+ */
+const sparkFile = (what: string, ext: RegExp) => z.string().max(1024)
+  .regex(/^(\/|[a-z][a-z0-9+.-]*:)[^\0\s,]*$/, 'must be an absolute path on the cluster nodes or a URI (hdfs://, s3a://, local:, ...), without spaces or commas')
+  .regex(ext, `must name ${what}`);
+
+/** `spark-submit --master yarn --deploy-mode cluster …` inside a Distributed Shell container. */
+export const sparkJobSpec = z.strictObject({
+  ...common,
+  kind: z.literal('spark'),
+  application: sparkFile('a .py or .jar file', /\.(py|jar)$/),
+  mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512).optional(),
+  conf: sparkConf.default({}),
+  pyFiles: z.array(sparkFile('a .py, .zip or .egg file', /\.(py|zip|egg)$/)).max(64).default([]),
+  jars: z.array(sparkFile('a .jar file', /\.jar$/)).max(64).default([]),
+  driver: z.strictObject({ memoryMb: z.int().min(384).optional(), vcores: z.int().min(1).optional() }).default({}),
+  executors: z.strictObject({
+    count: z.int().min(1).max(1000).optional(),
+    memoryMb: z.int().min(384).optional(),
+    vcores: z.int().min(1).optional(),
+  }).default({}),
+}).superRefine((spec, ctx) => {
+  refuseClusterEnv(spec.env, ctx);
+  if (spec.mainClass && spec.application.endsWith('.py')) {
+    ctx.addIssue({ code: 'custom', path: ['mainClass'], message: 'applies only to a .jar application (a .py application is its own main)' });
+  }
+  for (const [key, field] of Object.entries(SPARK_CONF_FIELDS)) {
+    const [group, name] = field.split('.') as ['driver' | 'executors', string];
+    if (key in spec.conf && (spec[group] as Record<string, unknown>)[name] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['conf', key], message: `set either ${field} or conf ${key}, not both` });
+    }
+  }
 });
 
-export const jobSpec = z.discriminatedUnion('kind', [shellJobSpec, hadoopJarJobSpec]);
+export const jobSpec = z.discriminatedUnion('kind', [shellJobSpec, hadoopJarJobSpec, sparkJobSpec]);
 
 export type JobSpec = z.infer<typeof jobSpec>;
 export type ShellJobSpec = z.infer<typeof shellJobSpec>;
 export type HadoopJarJobSpec = z.infer<typeof hadoopJarJobSpec>;
+export type SparkJobSpec = z.infer<typeof sparkJobSpec>;
 
 export interface SpecIssue {
   path: (string | number)[];
@@ -163,5 +220,12 @@ export function checkRegionLimits(spec: JobSpec, limits: RegionLimits): SpecIssu
   over(['resources', 'memoryMb'], spec.resources.memoryMb, limits.memoryMb);
   over(['resources', 'vcores'], spec.resources.vcores, limits.vcores);
   over(['timeoutSeconds'], spec.timeoutSeconds, limits.timeoutSeconds);
+  if (spec.kind === 'spark') {
+    // Each Spark container (the driver's, each executor's) is a container of the region's YARN.
+    over(['driver', 'memoryMb'], spec.driver.memoryMb, limits.memoryMb);
+    over(['driver', 'vcores'], spec.driver.vcores, limits.vcores);
+    over(['executors', 'memoryMb'], spec.executors.memoryMb, limits.memoryMb);
+    over(['executors', 'vcores'], spec.executors.vcores, limits.vcores);
+  }
   return issues;
 }

@@ -16,6 +16,26 @@ export const applicationView = z.object({
   diagnostics: z.string().nullable(),
 });
 
+/**
+ * An application the job's own application started, found by the job's tag: a spark job's Spark
+ * application (its trackingUrl is the Spark UI), a hadoop-jar job's MapReduce run.
+ */
+export const childApplicationView = z.object({
+  id: z.string(),
+  /** YARN's application type: SPARK, MAPREDUCE, ... (null in records written before it was kept). */
+  type: z.string().nullable(),
+  state: z.string(),
+  finalStatus: z.string(),
+  trackingUrl: z.string().nullable(),
+  diagnostics: z.string().nullable(),
+});
+export type ChildApplication = z.infer<typeof childApplicationView>;
+
+/** A stored child as the view shows it (older records kept only id, state and finalStatus). */
+export function normalizeChild(c: Partial<ChildApplication> & Pick<ChildApplication, 'id' | 'state' | 'finalStatus'>): ChildApplication {
+  return { id: c.id, type: c.type ?? null, state: c.state, finalStatus: c.finalStatus, trackingUrl: c.trackingUrl ?? null, diagnostics: c.diagnostics ?? null };
+}
+
 export const jobView = z.object({
   id: z.string(),
   region: z.string(),
@@ -29,8 +49,8 @@ export const jobView = z.object({
   idempotencyKey: z.string().nullable(),
   labels: z.record(z.string(), z.string()),
   application: applicationView.nullable(),
-  /** Applications the job's own application started (a hadoop-jar job's MapReduce run), found by the job's tag. */
-  childApplications: z.array(z.object({ id: z.string(), state: z.string(), finalStatus: z.string() })),
+  /** Applications the job's own application started (a spark job's Spark application, a hadoop-jar job's MapReduce run). */
+  childApplications: z.array(childApplicationView),
   error: z.object({ code: jobErrorCode, message: z.string() }).nullable(),
   cancel: z.object({ requestedAt: z.string(), by: z.string(), reason: z.string() }).nullable(),
   killReason: z.enum(KILL_REASONS).nullable(),

@@ -31,7 +31,7 @@ export class LogClient {
   }
 
   /** null when the region's worker did not answer in time (it is down or busy). */
-  async read(region: string, jobId: string, file: LogFile, offset: number): Promise<LogReply | null> {
+  async read(region: string, jobId: string, file: LogFile, offset: number, applicationId?: string): Promise<LogReply | null> {
     if (this.closed) return null;
     const { redis, ns } = this.opts;
     const timeoutMs = (this.opts.timeoutSeconds ?? 10) * 1000;
@@ -44,7 +44,7 @@ export class LogClient {
     try {
       // Subscribed before asking: a reply published before SUBSCRIBE would be missed.
       if (!(await Promise.race([this.subscribe().then(() => true), notified])) || this.closed) return null;
-      const request: LogRequest = { requestId, replyTo: this.channel, jobId, file, offset, deadline: Date.now() + timeoutMs };
+      const request: LogRequest = { requestId, replyTo: this.channel, jobId, file, offset, deadline: Date.now() + timeoutMs, ...(applicationId ? { applicationId } : {}) };
       await redis.rpush(logRequestsKey(ns, region), JSON.stringify(request));
       if (!(await notified) && this.closed) return null;
       // Also after a timeout: a notification lost in a reconnect leaves the reply in its key.

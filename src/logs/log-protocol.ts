@@ -13,6 +13,8 @@ import { z } from 'zod';
 export const LOG_FILES = ['stdout', 'stderr'] as const;
 export type LogFile = (typeof LOG_FILES)[number];
 
+/** YARN's application id: application_<cluster timestamp>_<sequence>. */
+export const APPLICATION_ID = /^application_\d{10,16}_\d{4,10}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const logRequest = z.strictObject({
@@ -22,6 +24,11 @@ export const logRequest = z.strictObject({
   replyTo: z.string(),
   jobId: z.string().regex(/^job_[0-9A-Z]{26}$/),
   file: z.enum(LOG_FILES),
+  /**
+   * Another of the job's applications than its own (a child: a Spark application's driver, a
+   * MapReduce run's AM): its AM container's file is read. Must be on the job's record.
+   */
+  applicationId: z.string().regex(APPLICATION_ID).optional(),
   /** Byte offset already seen by the caller: the reply carries what follows. */
   offset: z.int().min(0),
   /** Epoch ms after which nobody waits for the answer: a worker back from a pause skips it. */

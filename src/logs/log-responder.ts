@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import type { RegionContext } from '../queue/region-context.ts';
-import { findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
+import { amContainerOf, findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { FINISHED_APP_STATES } from '../yarn/resource-manager.ts';
 import { LOG_REPLY_TTL_SECONDS, logReplyKey, logRequestsKey, parseLogRequest, type LogReply, type LogRequest } from './log-protocol.ts';
@@ -71,10 +71,16 @@ export class LogResponder {
     const job = await ctx.store.get(req.jobId);
     // A job of another region is not this worker's to read (its application is on another RM).
     if (!job?.applicationId || job.region !== ctx.region.name) return { ok: false, code: 'NO_APPLICATION', message: `job ${req.jobId} has no YARN application yet` };
+    const child = req.applicationId && req.applicationId !== job.applicationId ? req.applicationId : null;
+    if (child && !job.childApplications.some((c) => c.id === child)) {
+      const known = [job.applicationId, ...job.childApplications.map((c) => c.id)].join(', ');
+      return { ok: false, code: 'LOGS_NOT_FOUND', message: `application ${child} is not one of job ${req.jobId}'s (${known})` };
+    }
     try {
-      const app = await ctx.rm.getApplication(job.applicationId);
+      const app = await ctx.rm.getApplication(child ?? job.applicationId);
       const access = { dispatcher: this.dispatcher, user: ctx.region.yarn.user };
-      const container = await findJobContainer(app, access);
+      // The job's own application: the container its DS AM launched. A child: its AM container.
+      const container = child ? amContainerOf(app) : await findJobContainer(app, access);
       // No AM container yet: the job's container doesn't exist either; nothing to show so far.
       if (!container) return { ok: true, text: '', nextOffset: req.offset };
       const log = await readContainerLog({ ...access, container, file: req.file, tailBytes: 64 * 1024 * 1024 })

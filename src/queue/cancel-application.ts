@@ -6,6 +6,8 @@ import type { RegionContext } from './region-context.ts';
 import { finishWithApplication } from './finish-with-application.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { killJobApplications } from './kill-job-applications.ts';
+import { mergeChildren } from './child-applications.ts';
+import type { YarnApplication } from '../yarn/resource-manager.ts';
 
 /** A kill still "in progress" after this fails the attempt; the control queue retries it. */
 const CANCEL_KILL_DEADLINE_MS = 30_000;
@@ -13,6 +15,13 @@ const CANCEL_KILL_DEADLINE_MS = 30_000;
 export async function cancelApplication(ctx: RegionContext, jobId: string, applicationId: string, signal?: AbortSignal): Promise<'done' | 'not-submitted'> {
   const job = await ctx.store.get(jobId);
   const by = job?.cancel?.by ?? 'sluice';
+  // What the job's application started (a Spark application, a MapReduce run) goes first: a
+  // cluster-mode Spark application does not need its spark-submit to go on running, so killed after
+  // its launcher it would run on unwatched meanwhile. Once more after the launcher is gone, for one
+  // it started in between.
+  const killed: YarnApplication[] = [];
+  const children = async () => killed.push(...await killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal));
+  await children();
   try {
     await ctx.rm.kill(applicationId, `cancelled through Sluice by ${by}`, { signal, deadlineMs: CANCEL_KILL_DEADLINE_MS });
   } catch (err) {
@@ -20,8 +29,9 @@ export async function cancelApplication(ctx: RegionContext, jobId: string, appli
     if (err instanceof YarnError && err.code === 'APP_NOT_FOUND') return 'not-submitted';
     throw err;
   }
-  // What the job's application started (a hadoop-jar job's MapReduce run) goes with it.
-  await killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal);
+  await children();
+  // A child the tracker had not seen yet goes on the record now, so the job shows what was killed.
+  if (job && killed.length) await ctx.store.transition(jobId, null, { childApplications: mergeChildren(job.childApplications, killed) }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
   const app = await ctx.rm.getApplication(applicationId, signal);
   await finishWithApplication(ctx, jobId, app, 'cancelled');
   return 'done';

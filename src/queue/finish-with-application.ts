@@ -2,9 +2,10 @@
 // stops tracking it (one step, in the store). Shared by the tracker, the cancel path, the submit
 // processor and reconciliation so the mapping and the error shape live in one place.
 
-import { jobError, mapYarnState, type JobState, type KillReason } from '../jobs/index.ts';
+import { jobError, mapYarnState, type JobError, type JobState, type KillReason } from '../jobs/index.ts';
 import type { YarnApplication } from '../yarn/resource-manager.ts';
-import { hasLiveChild, refreshChildren, type ChildApplication } from './child-applications.ts';
+import { failedChild, hasLiveChild, refreshChildren, sameChildren, type ChildApplication } from './child-applications.ts';
+import { childErrorLine } from './child-error.ts';
 import type { RegionContext } from './region-context.ts';
 
 export function applicationView(app: YarnApplication) {
@@ -26,6 +27,8 @@ export interface JobFacts {
   cancelled: boolean;
   timeoutSeconds: number;
   childApplications: ChildApplication[];
+  /** The job's children as the tracker's lists showed them this tick (any state). */
+  seenChildren?: YarnApplication[];
 }
 
 /**
@@ -37,12 +40,6 @@ export async function finishWithApplication(
 ): Promise<boolean> {
   const mapped = mapYarnState(app.state, app.finalStatus);
   if (mapped.state !== 'SUCCEEDED' && mapped.state !== 'FAILED' && mapped.state !== 'KILLED') return false;
-  const error =
-    mapped.state === 'FAILED'
-      ? mapped.unexpected
-        ? jobError('UNEXPECTED_YARN_STATE', mapped.unexpected)
-        : jobError('APPLICATION_FAILED', app.diagnostics || `application ${app.id} failed`)
-      : undefined;
   const job = known === undefined ? await readFacts(ctx, jobId) : known;
   // The tracker may see the kill before the cancel path records it: a requested cancel is the reason.
   const reason = killReason ?? job?.killReason ?? (job?.cancelled ? 'cancelled' : 'external');
@@ -52,15 +49,54 @@ export async function finishWithApplication(
     await ctx.store.transition(jobId, 'RUNNING', { application: { ...applicationView(app), state: 'RUNNING', finalStatus: 'UNDEFINED' } }, ['SUBMITTING', 'ACCEPTED']);
   }
   // A terminal record never changes again: what its children did is read now, once.
-  const children = job && hasLiveChild(job.childApplications) ? { childApplications: await refreshChildren(ctx, job.childApplications, []) } : {};
-  const patch = mapped.state === 'KILLED'
-    ? { application: applicationView(app), ...children, killReason: reason, error: jobError(reason === 'timeout' ? 'TIMEOUT' : 'KILLED', killMessage(reason, job?.timeoutSeconds, app.diagnostics)) }
-    : { application: applicationView(app), ...children, ...(error ? { error } : {}) };
-  const moved = await ctx.store.transition(jobId, mapped.state, patch);
+  const recorded = job?.childApplications ?? [];
+  const seen = job?.seenChildren ?? [];
+  const children = hasLiveChild(recorded) || seen.length ? await refreshChildren(ctx, recorded, seen) : recorded;
+  const failed = failedChild(children);
+  const childError = failed?.finalStatus === 'FAILED' ? await childErrorLine(ctx, failed.id) : null;
+  const outcome = jobOutcome(mapped, app, children, job, reason, childError);
+  const patch = {
+    application: applicationView(app),
+    ...(sameChildren(children, recorded) ? {} : { childApplications: children }),
+    ...(outcome.state === 'KILLED' ? { killReason: reason } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+  const moved = await ctx.store.transition(jobId, outcome.state, patch);
   // Already ended (or gone) by another path: its tracked entry, if any, is stale.
   if (moved.outcome !== 'ok') await ctx.store.untrackApplication(ctx.region.name, app.id);
   await ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
   return true;
+}
+
+/**
+ * The job's end from its own application's and its children's. A child that ended badly makes the
+ * job FAILED with the child's diagnostics (a launcher that exited 0 after its Spark application
+ * failed is still a failed job, and the driver's error says more than the launcher's exit code);
+ * but when Sluice killed the children for a cancel or timeout, the job is KILLED, however its
+ * launcher took the loss of its child.
+ */
+function jobOutcome(
+  mapped: ReturnType<typeof mapYarnState>, app: YarnApplication, children: readonly ChildApplication[],
+  job: JobFacts | null, reason: KillReason, childError: string | null,
+): { state: 'SUCCEEDED' | 'FAILED' | 'KILLED'; error?: JobError } {
+  const child = failedChild(children);
+  const killedBySluice = reason === 'cancelled' || reason === 'timeout';
+  if (mapped.state === 'KILLED' || (killedBySluice && child?.finalStatus === 'KILLED')) {
+    return { state: 'KILLED', error: jobError(reason === 'timeout' ? 'TIMEOUT' : 'KILLED', killMessage(reason, job?.timeoutSeconds, app.diagnostics)) };
+  }
+  if (child && !mapped.unexpected) {
+    const said = [child.diagnostics, childError && `the driver's error: ${childError}`].filter(Boolean).join('; ');
+    return { state: 'FAILED', error: jobError('CHILD_APPLICATION_FAILED', `application ${child.id}${child.type ? ` (${child.type})` : ''} ended ${child.finalStatus}${said ? `: ${said}` : ''}`) };
+  }
+  if (mapped.state === 'FAILED') {
+    return {
+      state: 'FAILED',
+      error: mapped.unexpected
+        ? jobError('UNEXPECTED_YARN_STATE', mapped.unexpected)
+        : jobError('APPLICATION_FAILED', app.diagnostics || `application ${app.id} failed`),
+    };
+  }
+  return { state: 'SUCCEEDED' };
 }
 
 async function readFacts(ctx: RegionContext, jobId: string): Promise<JobFacts | null> {

@@ -1,12 +1,14 @@
-// What a job runs in its container, by kind: a shell script with its args, or `hadoop jar` (the
-// region says how `hadoop jar` is invoked on its nodes). One place, so a new kind is one case.
+// What a job runs in its container, by kind: a shell script with its args, `hadoop jar`, or
+// `spark-submit` (the region says how those two are invoked on its nodes). One place, so a new kind
+// is one case.
 
 import type { JobSpec } from '../jobs/index.ts';
 import type { Region } from '../regions/index.ts';
 import { JOB_SCRIPT, renderLaunchScript } from '../staging/index.ts';
 import { jobTags } from '../yarn/distributed-shell.ts';
+import { sparkSubmitArgv } from './spark-submit-argv.ts';
 
-/** `namespace`: the deployment's Redis namespace, tagged on what a hadoop-jar job starts. */
+/** `namespace`: the deployment's Redis namespace, tagged on what a hadoop-jar or spark job starts. */
 export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Region, 'yarn'>, namespace: string): string {
   switch (spec.kind) {
     case 'shell':
@@ -23,5 +25,8 @@ export function launchScriptFor(jobId: string, spec: JobSpec, region: Pick<Regio
         env: spec.env,
       });
     }
+    case 'spark':
+      // The Spark application is the job's child: it carries the job's tags.
+      return renderLaunchScript({ jobId, argv: sparkSubmitArgv(spec, region, jobTags(jobId, spec.region, namespace)), env: spec.env });
   }
 }

@@ -1,6 +1,7 @@
 // What a region's processors and tracker share: built once when the worker starts.
 
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { Region } from '../regions/index.ts';
 import type { StagingStore } from '../staging/index.ts';
 import type { JobStore, WriteLossCheck } from '../store/index.ts';
@@ -20,6 +21,8 @@ export interface RegionContext {
   region: Region;
   store: JobStore;
   rm: ResourceManager;
+  /** How the region's NodeManagers are reached (its routing): container logs. */
+  nodes: Dispatcher;
   staging: StagingStore;
   am: DistributedShellAm;
   preflight: PreflightGate;

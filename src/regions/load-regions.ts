@@ -35,7 +35,9 @@ export function loadRegionFile(file: string): Region {
   const parsed = regionFile.safeParse(raw);
   if (!parsed.success) {
     throw new RegionFileError(file, parsed.error.issues.map((i) => {
-      const what = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message;
+      // A bad record key (a Spark conf key): zod says only "Invalid key in record"; say what is wrong.
+      const what = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}`
+        : i.code === 'invalid_key' ? i.issues.map((k) => k.message).join('; ') : i.message;
       return `${i.path.join('.') || '(top level)'}: ${what}`;
     }));
   }

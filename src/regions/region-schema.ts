@@ -2,6 +2,7 @@
 // field is an error, so a typo never silently changes routing.
 
 import { z } from 'zod';
+import { sparkConf } from '../jobs/spark-conf.ts';
 import { preflightConfig } from '../preflight/check-schema.ts';
 import { networkConfig } from '../routing/network-config.ts';
 import { DEFAULT_ROLLOUT, rolloutConfig } from './rollout-config.ts';
@@ -33,6 +34,13 @@ export const regionFile = z.strictObject({
     amMemoryMb: z.int().min(64).default(256),
     /** How `hadoop jar` is run on the region's nodes (kind hadoop-jar): program and fixed args. */
     hadoopJarCommand: z.array(z.string().min(1)).min(1).default(['hadoop', 'jar']),
+    /** How `spark-submit` is run on the region's nodes (kind spark): program and fixed args. */
+    sparkSubmitCommand: z.array(z.string().min(1)).min(1).default(['spark-submit']),
+    /**
+     * Spark conf every spark job of the region gets (a job's own `conf` wins key by key), e.g.
+     * `spark.yarn.archive`, `spark.pyspark.python`. The keys Sluice sets itself are refused here too.
+     */
+    sparkConf: sparkConf.default({}),
     defaults: limits,
     limits,
   }),

@@ -3,7 +3,7 @@
 // (lua-scripts.ts) that also appends the event, atomically.
 
 import { ReplyError, type Redis } from 'ioredis';
-import { parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
+import { normalizeChild, parseJobState, type Job, type JobRollout, type JobSpec, type JobState, type KillReason, type ShadowReport } from '../jobs/index.ts';
 import { ADOPTION_KEEP_SECONDS, adoptionDay, adoptionField } from './adoption-fields.ts';
 import type { Keys } from './keys.ts';
 import { LuaScript } from './lua-script.ts';
@@ -363,7 +363,7 @@ export class JobStore {
           timeoutSeconds: Number(timeoutSeconds),
           killReason: (killReason || null) as KillReason | null,
           cancelled: !!cancel && JSON.parse(cancel) !== null,
-          childApplications: children ? (JSON.parse(children) as Job['childApplications']) : [],
+          childApplications: children ? (JSON.parse(children) as Job['childApplications']).map(normalizeChild) : [],
         };
       } catch (parseErr) {
         return { unreadable: (parseErr as Error).message };
@@ -416,7 +416,7 @@ function fromFields(f: Fields): JobRecord {
     createdAt: f.createdAt!, updatedAt: f.updatedAt!, finishedAt: f.finishedAt || null,
     principal: f.principal!, idempotencyKey: f.idempotencyKey || null,
     labels: json<Record<string, string>>(f.labels) ?? {},
-    application: json(f.application), childApplications: json<Job['childApplications']>(f.childApplications) ?? [],
+    application: json(f.application), childApplications: (json<Job['childApplications']>(f.childApplications) ?? []).map(normalizeChild),
     error: json(f.error), cancel: json(f.cancel),
     killReason: (f.killReason || null) as KillReason | null,
     rollout: json<JobRollout>(f.rollout), shadow: json<ShadowReport>(f.shadow),

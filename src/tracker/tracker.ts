@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { isTerminal, jobError, mapYarnState } from '../jobs/index.ts';
 import { applicationView, finishWithApplication } from '../queue/finish-with-application.ts';
 import { killJobApplications } from '../queue/kill-job-applications.ts';
+import { mergeChildren, parentJobOf, sameChildren } from '../queue/child-applications.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import { isStoreUnavailable } from '../redis/index.ts';
 import { SLUICE_TAG } from '../yarn/distributed-shell.ts';
@@ -29,12 +30,13 @@ export const TRACKER_CHUNK = 1000;
 /** Changes of a chunk in flight at once: their Redis calls share round trips; RM calls (kills) stay few. */
 const APPLY_IN_FLIGHT = 64;
 
-/** One tracked application seen this tick, with its job. */
+/** One tracked application seen this tick, with its job and the job's children in the lists. */
 interface Seen {
   appId: string;
   jobId: string;
   submittedAtMs: number;
   app: YarnApplication;
+  children: YarnApplication[];
 }
 
 export class Tracker {
@@ -128,13 +130,25 @@ export class Tracker {
     let oldest = Infinity;
     for (const t of tracked.values()) oldest = Math.min(oldest, t.submittedAtMs);
     const byId = new Map<string, YarnApplication>();
+    // A job's children (its Spark application, its MapReduce run) carry its tags, "sluice" among
+    // them: they are in the same two lists, so following them costs no request.
+    const childrenOf = new Map<string, YarnApplication[]>();
     try {
       const [active, finished] = await Promise.all([
         rm.listApplications({ tags: [SLUICE_TAG], states: [...LIVE_APP_STATES] }),
         rm.listApplications({ tags: [SLUICE_TAG], states: [...FINISHED_APP_STATES], finishedTimeBegin: oldest - FINISHED_SLACK_MS }),
       ]);
       // Only what is tracked is kept: the lists also name other regions' and deployments' apps.
-      for (const list of [active, finished]) for (const a of list) if (tracked.has(a.id)) byId.set(a.id, a);
+      for (const list of [active, finished]) {
+        for (const a of list) {
+          if (tracked.has(a.id)) {
+            byId.set(a.id, a);
+            continue;
+          }
+          const parent = parentJobOf(a, region.name, store.keys.ns);
+          if (parent) childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), a]);
+        }
+      }
       await this.setHealth(true, null);
     } catch (err) {
       // The RM being away is not the jobs' fault: keep every state, mark the region degraded.
@@ -158,7 +172,7 @@ export class Tracker {
           if (!app) continue;
         }
         this.missing.delete(appId);
-        seen.push({ appId, jobId, submittedAtMs, app });
+        seen.push({ appId, jobId, submittedAtMs, app, children: childrenOf.get(jobId) ?? [] });
       }
       // Read after the RM answered: a cancel or timeout recorded before YARN's kill is in it.
       const read = await store.trackingFields(seen.map((s) => s.jobId));
@@ -169,9 +183,9 @@ export class Tracker {
           this.ctx.log.error({ jobId: s.jobId, appId: s.appId, reason: job.unreadable }, 'tracker cannot read this job\'s record: skipped this tick');
           continue;
         }
-        if (this.needsWork(s.app, s.submittedAtMs, job)) work.push({ ...s, job });
+        if (this.needsWork(s, job)) work.push({ ...s, job });
       }
-      await inFlight(work, APPLY_IN_FLIGHT, (w) => this.apply(w.jobId, w.app, w.submittedAtMs, w.job).catch((err) => {
+      await inFlight(work, APPLY_IN_FLIGHT, (w) => this.apply(w, w.job).catch((err) => {
         // Redis gone: the tick stops here (one clear error, not one per job); anything else is this job's.
         if (isStoreUnavailable(err)) throw err;
         this.ctx.log.error({ err, jobId: w.jobId, appId: w.appId }, 'tracker could not apply state');
@@ -182,24 +196,25 @@ export class Tracker {
   }
 
   /** Decided in memory: does this tracked job need any write or RM call this tick? */
-  private needsWork(app: YarnApplication, submittedAtMs: number, job: TrackingFields | null): boolean {
+  private needsWork({ app, submittedAtMs, children }: Seen, job: TrackingFields | null): boolean {
     if (!job || isTerminal(job.state)) return true; // finished, or a stale tracked entry to drop
     const mapped = mapYarnState(app.state, app.finalStatus).state;
     if (mapped === 'SUCCEEDED' || mapped === 'FAILED' || mapped === 'KILLED') return true;
-    return !sameApplication(job, app) || timedOut(submittedAtMs, job);
+    return !sameApplication(job, app) || timedOut(submittedAtMs, job) || childrenMoved(job, children);
   }
 
-  private async apply(jobId: string, app: YarnApplication, submittedAtMs: number, job: TrackingFields | null): Promise<void> {
+  private async apply({ jobId, app, submittedAtMs, children }: Seen, job: TrackingFields | null): Promise<void> {
     const { store, region } = this.ctx;
-    if (await finishWithApplication(this.ctx, jobId, app, undefined, job)) return;
+    if (await finishWithApplication(this.ctx, jobId, app, undefined, job && { ...job, seenChildren: children })) return;
     if (!job || isTerminal(job.state)) {
       await store.untrackApplication(region.name, app.id);
       return;
     }
-    if (!sameApplication(job, app)) {
-      // A cancelling job stays CANCELLING until its application ends; only the app view moves.
-      const to = job.state === 'CANCELLING' ? null : mapYarnState(app.state, app.finalStatus).state;
-      await store.transition(jobId, to, { application: applicationView(app) }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
+    const childApplications = childrenMoved(job, children) ? { childApplications: mergeChildren(job.childApplications, children) } : {};
+    if (!sameApplication(job, app) || childApplications.childApplications) {
+      // A cancelling job stays CANCELLING until its application ends; only the views move.
+      const to = job.state === 'CANCELLING' || sameApplication(job, app) ? null : mapYarnState(app.state, app.finalStatus).state;
+      await store.transition(jobId, to, { application: applicationView(app), ...childApplications }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
     }
     // A cancelling job still has its timeout: a cancel whose kill keeps failing ends by it too.
     if (timedOut(submittedAtMs, job)) await this.killForTimeout(jobId, app.id, job.state === 'CANCELLING');
@@ -209,10 +224,11 @@ export class Tracker {
     const { store, rm } = this.ctx;
     // A cancel already under way keeps its reason; the timeout only makes sure the kill happens.
     if (!cancelling) await store.transition(jobId, null, { killReason: 'timeout' });
-    // One kill request per tick; the next ticks see the app KILLED and record it. Whatever else
-    // carries the job's tag (a hadoop-jar job's MapReduce run) is killed with it.
-    await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
+    // One kill request per tick; the next ticks see the app KILLED and record it. What the job's
+    // application started (a Spark application, a MapReduce run) is killed first: it would outlive
+    // its launcher.
     await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId);
+    await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
   }
 
   /** An app absent from both lists for several ticks: the RM may have forgotten it. */
@@ -255,6 +271,11 @@ export class Tracker {
 
 function sameApplication(job: TrackingFields, app: YarnApplication): boolean {
   return job.application?.state === app.state && job.application?.diagnostics === (app.diagnostics || null);
+}
+
+/** Do the lists show the job's children otherwise than its record does? */
+function childrenMoved(job: TrackingFields, children: readonly YarnApplication[]): boolean {
+  return children.length > 0 && !sameChildren(mergeChildren(job.childApplications, children), job.childApplications);
 }
 
 function timedOut(submittedAtMs: number, job: TrackingFields): boolean {

@@ -85,6 +85,7 @@ export class RegionWorker {
         resourceManagers: region.yarn.resourceManagers, user: region.yarn.user, dispatcher: routing.dispatcher,
         requestTimeoutMs: region.network.requestTimeoutMs, logger: log.child({ module: 'yarn' }), region: region.name,
       }),
+      nodes: routing.dispatcher,
       // One folder per deployment: a sweeper never takes another deployment's files for its own.
       staging: new FileStagingStore(join(region.staging.dirPath, ns)),
       am: await readAm(region),

@@ -29,12 +29,21 @@ const AM_LOG_LINK = /^https?:\/\/([^/]+)\/node\/containerlogs\/(container_[\w]+?
 export async function findJobContainer(app: YarnApplication, access: NodeAccess): Promise<JobContainer | null> {
   const m = AM_LOG_LINK.exec(app.amContainerLogs ?? '');
   if (!m) return null;
-  const am: JobContainer = { nodeHttpAddress: m[1]!, containerId: `${m[2]}${m[3]}` };
+  const am = amContainerOf(app)!;
   const amLog = await readContainerLog({ ...access, container: am, file: 'AppMaster.stderr', tailBytes: 1024 * 1024 }).catch(() => '');
   const launch = /Launching shell command on a new container\., containerId=(container_\w+)(?:.*?containerNodeURI=([^,\s]+))?/.exec(amLog);
   if (launch) return { containerId: launch[1]!, nodeHttpAddress: launch[2] ?? am.nodeHttpAddress };
   const next = String(Number(m[3]) + 1).padStart(m[3]!.length, '0');
   return { nodeHttpAddress: am.nodeHttpAddress, containerId: `${m[2]}${next}` };
+}
+
+/**
+ * An application's AM container (from its amContainerLogs link), or null before it has one: for a
+ * job's child, where its own output is (a cluster-mode Spark driver runs in its AM container).
+ */
+export function amContainerOf(app: YarnApplication): JobContainer | null {
+  const m = AM_LOG_LINK.exec(app.amContainerLogs ?? '');
+  return m ? { nodeHttpAddress: m[1]!, containerId: `${m[2]}${m[3]}` } : null;
 }
 
 export interface ReadLogOptions extends NodeAccess {

@@ -45,12 +45,13 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
     });
     after(async () => { await target?.stop(); await dispatcher.close(); });
 
-    async function submit(script: string, opts: { tags?: string[]; appId?: string; queue?: string } = {}) {
-      const jobId = `job_${ulid()}`;
+    async function submit(script: string, opts: { tags?: string[]; appId?: string; queue?: string; jobId?: string; type?: string } = {}) {
+      const jobId = opts.jobId ?? `job_${ulid()}`;
       const applicationId = opts.appId ?? (await rm.newApplication()).applicationId;
-      const staged = await staging.stage(jobId, 'launch.sh', renderLaunchScript({ jobId, script, argv: [JOB_SCRIPT], env: {} }));
+      const staged = await staging.stage(jobId, `launch-${applicationId}.sh`, renderLaunchScript({ jobId, script, argv: [JOB_SCRIPT], env: {} }));
       const submission = buildDistributedShellSubmission({ jobId, applicationId, name: 'contract', region: 'contract', namespace: 'contract', queue: opts.queue ?? 'default', memoryMb: 128, vcores: 1, script: staged }, am);
       if (opts.tags) submission.tags.push(...opts.tags);
+      if (opts.type) submission.type = opts.type;
       await rm.submitApplication(submission);
       return { jobId, applicationId, submission };
     }
@@ -131,6 +132,35 @@ export function defineContract(name: string, start: () => Promise<ContractTarget
       const deadline = Date.now() + 10_000;
       while (target.processAlive(applicationId, marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.equal(target.processAlive(applicationId, marker), false);
+    });
+
+    // A job's children (a Spark application, a MapReduce run) are other applications carrying the
+    // job's tags: the tracker finds them in its two lists (tag "sluice", live states; finished
+    // since a time) and a cancel finds them by the job's tag, apart from the job's own application.
+    test("child applications: listed by the job's tag with their type and tracking URL, killed apart, in the finished list", async () => {
+      const own = await submit('sleep 120');
+      const child = await submit('sleep 120', { jobId: own.jobId, type: 'SPARK' });
+      const failing = await submit('echo child-broke >&2; exit 2', { jobId: own.jobId, type: 'SPARK' });
+      const since = Date.now() - 60_000;
+      await until(child.applicationId, (a) => a.state === 'RUNNING');
+      const live = await rm.listApplications({ tags: ['sluice'], states: ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'] });
+      const listed = live.find((a) => a.id === child.applicationId);
+      assert.ok(listed, 'the live list names the child');
+      assert.equal(listed.applicationType, 'SPARK');
+      assert.ok(listed.tags.includes(jobTag(own.jobId)));
+      assert.match(listed.trackingUrl ?? '', /^http:\/\/.+\/proxy\/application_\d+_\d+\/?$/, 'a running application\'s tracking URL is the RM proxy');
+      const byTag = await rm.listApplications({ tags: [jobTag(own.jobId)], states: ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING'] });
+      assert.ok(byTag.some((a) => a.id === own.applicationId) && byTag.some((a) => a.id === child.applicationId));
+      assert.equal(await rm.kill(child.applicationId, 'contract: the child first', { pollMs: 200 }), 'KILLED');
+      assert.equal((await rm.getApplication(own.applicationId)).state, 'RUNNING', 'killing a child leaves the job\'s own application running');
+      const broke = await until(failing.applicationId, finished);
+      assert.equal(broke.finalStatus, 'FAILED');
+      const ended = await rm.listApplications({ tags: ['sluice'], states: ['FINISHED', 'FAILED', 'KILLED'], finishedTimeBegin: since });
+      const byId = new Map(ended.map((a) => [a.id, a]));
+      assert.deepEqual([byId.get(child.applicationId)?.state, byId.get(child.applicationId)?.finalStatus], ['KILLED', 'KILLED']);
+      assert.deepEqual([byId.get(failing.applicationId)?.state, byId.get(failing.applicationId)?.finalStatus], ['FINISHED', 'FAILED']);
+      assert.match(byId.get(failing.applicationId)!.diagnostics, /Exit code: 2/);
+      await rm.kill(own.applicationId, 'contract done', { pollMs: 200 });
     });
 
     test('kill of a finished application answers 200 with its own final state', async () => {

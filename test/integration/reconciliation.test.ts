@@ -131,7 +131,7 @@ test("a hadoop-jar job's MapReduce run shows on the job, and the job's kill take
   assert.deepEqual((await ctx.store.get(id))!.childApplications, [{ id: child, state: 'RUNNING', finalStatus: 'UNDEFINED' }]);
   assert.deepEqual(report.killed, [], 'a live job\'s child is not a stray');
 
-  assert.deepEqual(await killJobApplications(ctx, id, 'cancelled', own), [child]);
+  assert.deepEqual((await killJobApplications(ctx, id, 'cancelled', own)).map((a) => a.id), [child]);
   await waitFor(async () => (await appState(child)) === 'KILLED', { what: 'the child KILLED' });
   await reconciler().pass();
   assert.deepEqual((await ctx.store.get(id))!.childApplications, [{ id: child, state: 'KILLED', finalStatus: 'KILLED' }]);

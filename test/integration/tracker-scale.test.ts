@@ -30,7 +30,7 @@ test('500 running applications cost the tracker the same RM requests per tick as
   const rm = new ResourceManagerClient({ resourceManagers: [emu.url], user: 'sluice', dispatcher });
   const staging = new FileStagingStore(region.staging.dirPath);
   const ctx: RegionContext = {
-    region, store, rm, staging, log: createLogger('silent'), preflight: { failing: () => [], intakeOpen: () => true, allPassing: () => true }, writeLoss: { mayHaveLost: () => true },
+    region, store, rm, nodes: dispatcher, staging, log: createLogger('silent'), preflight: { failing: () => [], intakeOpen: () => true, allPassing: () => true }, writeLoss: { mayHaveLost: () => true },
     am: { jar: { resource: 'file:///dev/null', type: 'FILE', visibility: 'APPLICATION', size: 0, timestamp: 1 }, classpath: '.', memoryMb: 256 },
   };
 

@@ -27,6 +27,7 @@ export function regionContext(stack: Stack, regionName: string, opts: { now?: ()
     region,
     store,
     rm: new ResourceManagerClient({ resourceManagers: emu ? [emu.url] : region.yarn.resourceManagers, user: region.yarn.user, dispatcher }),
+    nodes: dispatcher,
     staging: new FileStagingStore(join(region.staging.dirPath, stack.ns)),
     am: { jar: { resource: 'file:///dev/null', type: 'FILE', visibility: 'APPLICATION', size: 0, timestamp: 1 }, classpath: '.', memoryMb: 256 },
     preflight: { failing: () => [], intakeOpen: () => true, allPassing: () => true },

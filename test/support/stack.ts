@@ -35,6 +35,8 @@ export interface StackOptions {
   trackerIntervalMs?: number;
   /** Extra fields merged into each region file. */
   region?: (name: string) => Record<string, unknown>;
+  /** Extra fields merged into each region file's `yarn` (e.g. Spark's settings). */
+  yarn?: (name: string) => Record<string, unknown>;
   startWorkers?: boolean;
   /** Regions served by a real YARN instead of an emulator (rmUrls: all RMs of an HA pair). */
   realYarn?: Record<string, RealYarn & { rmUrls?: string[] }>;
@@ -90,6 +92,7 @@ export class Stack {
           user: 'sluice', queue: 'default', ...rm,
           defaults: { memoryMb: 256, vcores: 1, timeoutSeconds: 3600 },
           limits: { memoryMb: 4096, vcores: 4, timeoutSeconds: 86400 },
+          ...opts.yarn?.(name),
         },
         staging: { type: 'file', dir: join(scratch, `staging-${name}`) },
         worker: { concurrency: 8, trackerIntervalMs: opts.trackerIntervalMs ?? 300 },

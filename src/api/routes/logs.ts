@@ -1,11 +1,13 @@
-// GET /v1/jobs/{id}/logs?file=stdout|stderr&follow=true: the job container's output. The API never
-// talks to YARN: the region's worker reads the NodeManager and answers over Redis (src/logs).
+// GET /v1/jobs/{id}/logs?file=stdout|stderr&follow=true[&application=<child id>]: the job container's
+// output, or that of one of the job's child applications (its AM container: a Spark driver's).
+// The API never talks to YARN: the region's worker reads the NodeManager and answers over Redis
+// (src/logs).
 
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { abortableDelay, StreamSlots } from '../../events/index.ts';
 import { isTerminal } from '../../jobs/index.ts';
-import { LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
+import { APPLICATION_ID, LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
 import { mayUseRegion } from '../auth.ts';
@@ -14,6 +16,8 @@ import { logsSchema } from './stream-schemas.ts';
 const query = z.strictObject({
   file: z.enum(LOG_FILES).default('stdout'),
   follow: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** One of the job's child applications (see the job's childApplications): its AM container's file. */
+  application: z.string().regex(APPLICATION_ID, 'must be a YARN application id (application_<timestamp>_<n>)').optional(),
 });
 const FOLLOW_POLL_MS = 1000;
 
@@ -32,9 +36,14 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!q.success) throw new ApiError('INVALID_REQUEST', 'invalid query', q.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
     const job = /^job_[0-9A-Z]{26}$/.test(id) ? await deps.store.get(id) : null;
     if (!job || !mayUseRegion(request.principal!, job.region)) throw new ApiError('JOB_NOT_FOUND', `no job ${id}`);
+    const asked = q.data.application;
+    if (asked && asked !== job.application?.id && !job.childApplications.some((c) => c.id === asked)) {
+      const known = [job.application?.id, ...job.childApplications.map((c) => c.id)].filter(Boolean).join(', ') || 'none yet';
+      throw new ApiError('LOGS_NOT_FOUND', `application ${asked} is not one of job ${id}'s (${known})`);
+    }
 
     if (!q.data.follow) {
-      const first = answer(await deps.logs.read(job.region, id, q.data.file, 0), job.region);
+      const first = answer(await deps.logs.read(job.region, id, q.data.file, 0, q.data.application), job.region);
       return reply.type('text/plain; charset=utf-8').send(first.text);
     }
     // Follows hold a response open like event streams do: capped the same way.
@@ -58,7 +67,7 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
       });
     };
     try {
-      await followLog(deps, job.region, id, q.data.file, write, stop.signal);
+      await followLog(deps, job.region, id, { file: q.data.file, application: q.data.application }, write, stop.signal);
     } catch (err) {
       // The status is sent already: end the body; the client sees a short read and may retry.
       request.log.warn({ err, jobId: id }, 'log follow ended early');
@@ -74,13 +83,15 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
  * Polls the worker for what follows the offset until the job has ended (one last read then) or
  * `signal` aborts. Every poll goes over the LogClient's one reply connection.
  */
-async function followLog(deps: ApiDeps, region: string, id: string, file: LogFile, write: (text: string) => Promise<void>, signal: AbortSignal): Promise<void> {
+async function followLog(
+  deps: ApiDeps, region: string, id: string, what: { file: LogFile; application?: string }, write: (text: string) => Promise<void>, signal: AbortSignal,
+): Promise<void> {
   let offset = 0;
   while (!signal.aborted) {
     // Read the state before the log: once terminal, one more read gets everything written.
     const job = await deps.store.get(id);
     const ended = !job || isTerminal(job.state);
-    const reply = await deps.logs.read(region, id, file, offset);
+    const reply = await deps.logs.read(region, id, what.file, offset, what.application);
     if (reply?.ok) {
       if (reply.text && !signal.aborted) await write(reply.text);
       offset = reply.nextOffset;

@@ -20,7 +20,7 @@ export function jobDetails(job: Job): string {
     ['rollout', job.rollout ? `${job.rollout.mode} (${job.rollout.reason})` : null],
     ['application', app ? `${app.id} ${[app.state, app.finalStatus].filter(Boolean).join('/')}`.trim() : null],
     ['tracking', app?.trackingUrl],
-    ['children', job.childApplications.map((c) => `${c.id} ${c.state}/${c.finalStatus}`).join(', ')],
+    ['children', job.childApplications.map((c) => `${c.id}${c.type ? ` ${c.type}` : ''} ${c.state}/${c.finalStatus}${c.trackingUrl ? ` ${c.trackingUrl}` : ''}`).join(', ')],
     ['error', job.error ? `${job.error.code}: ${job.error.message}` : null],
     ['cancel', job.cancel ? `by ${job.cancel.by} at ${job.cancel.requestedAt}${job.cancel.reason ? `: ${job.cancel.reason}` : ''}` : null],
     ['killed', job.killReason],

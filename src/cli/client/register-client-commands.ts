@@ -70,6 +70,7 @@ region is in shadow mode (the job will not run on Sluice: run it the old way).`)
   clientCommand(program, 'logs <id>', "print a job's output", { json: false })
     .option('-f, --follow', 'keep printing until the job ends')
     .option('--stderr', 'the container\'s stderr instead of its stdout')
+    .option('--application <id>', "one of the job's child applications (e.g. its Spark application: the driver's output)")
     .action((id: string, flags) => run(flags, async (ctx) => (await import('./logs-command.ts')).logsCommand(ctx, id, flags)));
 
   clientCommand(program, 'cancel <id>', 'cancel a job (a job already ended stays as it is)')
