@@ -3,7 +3,7 @@
 // (checkRegionLimits) because the schema alone can't know the region's maxima.
 
 import { z } from 'zod';
-import { SPARK_CONF_FIELDS, sparkConf } from './spark-conf.ts';
+import { CLUSTER_ENV_NAMES, SPARK_CONF_FIELDS, sparkConf } from './spark-conf.ts';
 
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
 const NO_NUL = (s: string) => !s.includes('\0');
@@ -69,24 +69,15 @@ const envName = z
     if (reason) ctx.addIssue({ code: 'custom', message: `${name} may not be set: ${reason}` });
   });
 
-/**
- * Env names a job whose program submits to YARN itself (hadoop-jar, spark) may not set: they decide
- * which cluster its applications go to and as whom, which is the region's to say.
- */
-export const CLUSTER_ENV_NAMES: Readonly<Record<string, string>> = Object.freeze({
-  HADOOP_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
-  YARN_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
-  SPARK_CONF_DIR: "its spark-defaults.conf could set what Sluice sets itself (the master, the tags): use `conf`",
-  SPARK_HOME: "it picks which Spark the region's spark-submit runs: the region's sparkSubmitCommand says that",
-  HADOOP_USER_NAME: "a job's applications run as the region's YARN user: another name would go around Sluice's authorization",
-});
-
-function refuseClusterEnv(env: Record<string, string>, ctx: z.RefinementCtx): void {
+/** Kinds whose program submits to YARN itself may not point it at another cluster or user. */
+function refuseClusterEnv(kind: string, env: Record<string, string>, ctx: z.RefinementCtx): void {
   for (const name of Object.keys(env)) {
     const reason = Object.hasOwn(CLUSTER_ENV_NAMES, name) ? CLUSTER_ENV_NAMES[name] : null;
-    if (reason) ctx.addIssue({ code: 'custom', path: ['env', name], message: `${name} may not be set for this kind: ${reason}` });
+    if (reason) ctx.addIssue({ code: 'custom', path: ['env', name], message: `${name} may not be set for a ${kind} job: ${reason}` });
   }
 }
+
+const javaClassName = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512);
 
 const labelKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be 1-63 of a-z 0-9 _ . - starting with a letter or digit');
 /** A label's value; the rollout's allow-lists and the decision query take the same (non-empty) values. */
@@ -129,7 +120,7 @@ export const hadoopJarJobSpec = z.strictObject({
   ...common,
   kind: z.literal('hadoop-jar'),
   jar: z.string().regex(/^\/[^\0]*\.jar$/, 'must be an absolute path of a .jar on the cluster nodes').max(1024),
-  mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512).optional(),
+  mainClass: javaClassName.optional(),
   /**
    * Where in `args` Sluice puts `-Dmapreduce.job.tags=…`, the generic option that tags the MapReduce
    * applications the job starts (so cancel, timeout and reconciliation find and kill them): 0 (the
@@ -137,7 +128,7 @@ export const hadoopJarJobSpec = z.strictObject({
    * (hadoop-mapreduce-examples: `pi …`), null for a program that takes no generic options.
    */
   childTagsAt: z.int().min(0).max(1000).nullable().default(0),
-}).superRefine((spec, ctx) => refuseClusterEnv(spec.env, ctx));
+}).superRefine((spec, ctx) => refuseClusterEnv(spec.kind, spec.env, ctx));
 
 /**
  * A file spark-submit takes: an absolute path on the cluster's nodes, or a URI the cluster can read
@@ -152,7 +143,7 @@ export const sparkJobSpec = z.strictObject({
   ...common,
   kind: z.literal('spark'),
   application: sparkFile('a .py or .jar file', /\.(py|jar)$/),
-  mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name').max(512).optional(),
+  mainClass: javaClassName.optional(),
   conf: sparkConf.default({}),
   pyFiles: z.array(sparkFile('a .py, .zip or .egg file', /\.(py|zip|egg)$/)).max(64).default([]),
   jars: z.array(sparkFile('a .jar file', /\.jar$/)).max(64).default([]),
@@ -163,15 +154,14 @@ export const sparkJobSpec = z.strictObject({
     vcores: z.int().min(1).optional(),
   }).default({}),
 }).superRefine((spec, ctx) => {
-  refuseClusterEnv(spec.env, ctx);
+  refuseClusterEnv(spec.kind, spec.env, ctx);
   if (spec.mainClass && spec.application.endsWith('.py')) {
     ctx.addIssue({ code: 'custom', path: ['mainClass'], message: 'applies only to a .jar application (a .py application is its own main)' });
   }
+  // The sizes have fields: those are what the region's limits hold a job to (its region's default
+  // conf may still set them).
   for (const [key, field] of Object.entries(SPARK_CONF_FIELDS)) {
-    const [group, name] = field.split('.') as ['driver' | 'executors', string];
-    if (key in spec.conf && (spec[group] as Record<string, unknown>)[name] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['conf', key], message: `set either ${field} or conf ${key}, not both` });
-    }
+    if (key in spec.conf) ctx.addIssue({ code: 'custom', path: ['conf', key], message: `set ${field} instead: the region's limits apply to it` });
   }
 });
 

@@ -61,4 +61,10 @@ export const jobView = z.object({
 });
 
 export type Job = z.infer<typeof jobView>;
+
+/** Why `applicationId` is not one of the job's (its own or a child of it), or null when it is. */
+export function notTheJobsApplication(job: Pick<Job, 'id' | 'application' | 'childApplications'>, applicationId: string): string | null {
+  const ids = [job.application?.id, ...job.childApplications.map((c) => c.id)].filter((id): id is string => !!id);
+  return ids.includes(applicationId) ? null : `application ${applicationId} is not one of job ${job.id}'s (${ids.join(', ') || 'none yet'})`;
+}
 export type ApplicationView = z.infer<typeof applicationView>;

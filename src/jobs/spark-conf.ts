@@ -1,28 +1,58 @@
 // The Spark conf a job (or its region's default conf) may pass to spark-submit. Every pair becomes
 // one `--conf key=value` argument (never shell text: the launch script passes argv as data), but
-// some keys would take the job out of Sluice's hands — where it runs, how it is found, whether the
-// launcher waits for it — so Sluice sets those itself and refuses them, saying why.
+// some keys would take the job out of Sluice's hands — which cluster it runs on, as whom, how it is
+// found, whether the launcher waits for it — so Sluice sets or forbids those, saying why.
 
 import { z } from 'zod';
 
-/** Keys Sluice sets itself, each with the reason a job may not. */
+const IDENTITY = "a job runs as its region's YARN user: another identity would go around Sluice's authorization";
+
+/** Keys Sluice sets itself or forbids, each with the reason a job may not set it. */
 export const RESERVED_SPARK_CONF: Readonly<Record<string, string>> = Object.freeze({
   'spark.master': "Sluice runs every Spark job on its region's YARN (--master yarn)",
   'spark.submit.deployMode': "Sluice runs the driver on YARN (--deploy-mode cluster): the job's container only launches it, and a cancel reaches the driver",
   'spark.yarn.tags': "Sluice tags the Spark application with the job's tags: they are how Sluice finds, follows and kills it",
+  'spark.yarn.applicationType': "Sluice tells a job's own application from what it started by the application type (SPARK)",
   'spark.yarn.submit.waitAppCompletion': "the job's container waits for the Spark application, so the job ends when the application does",
   'spark.app.name': "the Spark application takes the job's name (set `name`)",
   'spark.yarn.queue': "the Spark application runs in the job's queue (set `queue`; the region checks it)",
-  'spark.yarn.principal': "a job runs as its region's YARN user: another identity would go around Sluice's authorization",
-  'spark.yarn.keytab': "a job runs as its region's YARN user: another identity would go around Sluice's authorization",
-  'spark.kerberos.principal': "a job runs as its region's YARN user: another identity would go around Sluice's authorization",
-  'spark.kerberos.keytab': "a job runs as its region's YARN user: another identity would go around Sluice's authorization",
-  'spark.yarn.user': "a job runs as its region's YARN user: another identity would go around Sluice's authorization",
+  'spark.hadoop.fs.defaultFS': "it picks the filesystem the application is staged on: the region's cluster says that",
+  'spark.yarn.principal': IDENTITY,
+  'spark.yarn.keytab': IDENTITY,
+  'spark.kerberos.principal': IDENTITY,
+  'spark.kerberos.keytab': IDENTITY,
+  'spark.kerberos.access.hadoopFileSystems': IDENTITY,
+});
+
+/** Key prefixes forbidden whole, each with the reason. */
+export const RESERVED_SPARK_CONF_PREFIXES: Readonly<Record<string, string>> = Object.freeze({
+  // The YARN client's own settings: another ResourceManager, another scheduler address.
+  'spark.hadoop.yarn.': "the YARN client's settings pick the cluster the application is submitted to: the region's nodes say that",
+  'spark.hadoop.hadoop.': "Hadoop's security and identity settings are the region's to say",
 });
 
 /**
- * Keys with a field of their own in the job spec: a job sets one or the other, never both (which
- * would win is not obvious to the reader of the spec).
+ * Env names that decide which cluster a program submits to, and as whom: a job may not set them,
+ * neither in its `env` (for kinds whose program submits to YARN itself) nor in the driver's or
+ * executors' environment through Spark conf (`spark.yarn.appMasterEnv.*`, `spark.executorEnv.*`).
+ */
+export const CLUSTER_ENV_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  HADOOP_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
+  YARN_CONF_DIR: "it picks the cluster the job's applications are submitted to: the region's nodes say that",
+  HADOOP_HOME: "it picks which Hadoop, and so which configuration, the job's programs use: the region's nodes say that",
+  HADOOP_USER_CLASSPATH_FIRST: "it puts the job's classpath, and any configuration on it, ahead of the region's",
+  SPARK_CONF_DIR: "its spark-env.sh runs as spark-submit starts and could set any of these: the region's Spark install says that",
+  SPARK_HOME: "it picks which Spark the region's spark-submit runs: the region's sparkSubmitCommand says that",
+  HADOOP_USER_NAME: IDENTITY,
+  HADOOP_PROXY_USER: IDENTITY,
+});
+
+/** Prefixes of conf keys that set an environment variable of the driver or the executors. */
+const ENV_CONF_PREFIXES = ['spark.yarn.appMasterEnv.', 'spark.executorEnv.'];
+
+/**
+ * Keys with a field of their own in the job spec (a job sets the field: it is what the region's
+ * limits are checked against). A region's default conf may set them.
  */
 export const SPARK_CONF_FIELDS: Readonly<Record<string, string>> = Object.freeze({
   'spark.driver.memory': 'driver.memoryMb',
@@ -34,7 +64,13 @@ export const SPARK_CONF_FIELDS: Readonly<Record<string, string>> = Object.freeze
 
 /** Why a conf key may not be set, or null. */
 export function reservedSparkConfReason(key: string): string | null {
-  return Object.hasOwn(RESERVED_SPARK_CONF, key) ? RESERVED_SPARK_CONF[key] as string : null;
+  if (Object.hasOwn(RESERVED_SPARK_CONF, key)) return RESERVED_SPARK_CONF[key] as string;
+  for (const [prefix, reason] of Object.entries(RESERVED_SPARK_CONF_PREFIXES)) if (key.startsWith(prefix)) return reason;
+  for (const prefix of ENV_CONF_PREFIXES) {
+    const name = key.startsWith(prefix) ? key.slice(prefix.length) : null;
+    if (name && Object.hasOwn(CLUSTER_ENV_NAMES, name)) return `it sets ${name} for the Spark application: ${CLUSTER_ENV_NAMES[name]}`;
+  }
+  return null;
 }
 
 const confKey = z.string().max(256)

@@ -6,6 +6,7 @@
 
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
+import { notTheJobsApplication } from '../jobs/index.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import { amContainerOf, findJobContainer, readContainerLog } from '../yarn/container-logs.ts';
 import { YarnError } from '../yarn/errors.ts';
@@ -71,11 +72,10 @@ export class LogResponder {
     const job = await ctx.store.get(req.jobId);
     // A job of another region is not this worker's to read (its application is on another RM).
     if (!job?.applicationId || job.region !== ctx.region.name) return { ok: false, code: 'NO_APPLICATION', message: `job ${req.jobId} has no YARN application yet` };
+    // Checked here too: a request comes from Redis, not only from this deployment's API.
     const child = req.applicationId && req.applicationId !== job.applicationId ? req.applicationId : null;
-    if (child && !job.childApplications.some((c) => c.id === child)) {
-      const known = [job.applicationId, ...job.childApplications.map((c) => c.id)].join(', ');
-      return { ok: false, code: 'LOGS_NOT_FOUND', message: `application ${child} is not one of job ${req.jobId}'s (${known})` };
-    }
+    const notTheJobs = child ? notTheJobsApplication(job, child) : null;
+    if (notTheJobs) return { ok: false, code: 'LOGS_NOT_FOUND', message: notTheJobs };
     try {
       const app = await ctx.rm.getApplication(child ?? job.applicationId);
       const access = { dispatcher: this.dispatcher, user: ctx.region.yarn.user };

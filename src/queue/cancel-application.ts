@@ -6,8 +6,6 @@ import type { RegionContext } from './region-context.ts';
 import { finishWithApplication } from './finish-with-application.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { killJobApplications } from './kill-job-applications.ts';
-import { mergeChildren } from './child-applications.ts';
-import type { YarnApplication } from '../yarn/resource-manager.ts';
 
 /** A kill still "in progress" after this fails the attempt; the control queue retries it. */
 const CANCEL_KILL_DEADLINE_MS = 30_000;
@@ -18,9 +16,9 @@ export async function cancelApplication(ctx: RegionContext, jobId: string, appli
   // What the job's application started (a Spark application, a MapReduce run) goes first: a
   // cluster-mode Spark application does not need its spark-submit to go on running, so killed after
   // its launcher it would run on unwatched meanwhile. Once more after the launcher is gone, for one
-  // it started in between.
-  const killed: YarnApplication[] = [];
-  const children = async () => killed.push(...await killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal));
+  // it started in between. Not finding them stops no kill: the launcher must go regardless.
+  const children = () => killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal)
+    .catch((err) => ctx.log.warn({ err, jobId }, `region ${ctx.region.name}: could not list job ${jobId}'s child applications to kill them`));
   await children();
   try {
     await ctx.rm.kill(applicationId, `cancelled through Sluice by ${by}`, { signal, deadlineMs: CANCEL_KILL_DEADLINE_MS });
@@ -30,8 +28,8 @@ export async function cancelApplication(ctx: RegionContext, jobId: string, appli
     throw err;
   }
   await children();
-  // A child the tracker had not seen yet goes on the record now, so the job shows what was killed.
-  if (job && killed.length) await ctx.store.transition(jobId, null, { childApplications: mergeChildren(job.childApplications, killed) }, ['SUBMITTING', 'ACCEPTED', 'RUNNING', 'CANCELLING']);
+  // Finishing asks the RM for what carries the job's tag: the children just killed are on the
+  // record, seen or not by the tracker.
   const app = await ctx.rm.getApplication(applicationId, signal);
   await finishWithApplication(ctx, jobId, app, 'cancelled');
   return 'done';

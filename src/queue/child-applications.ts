@@ -61,8 +61,3 @@ export async function refreshChildren(
 export function sameChildren(a: readonly ChildApplication[], b: readonly ChildApplication[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
-
-/** The first child that ended badly (FAILED or KILLED), or null. */
-export function failedChild(children: readonly ChildApplication[]): ChildApplication | null {
-  return children.find((c) => c.finalStatus === 'FAILED' || c.finalStatus === 'KILLED') ?? null;
-}

@@ -24,7 +24,7 @@ export async function childErrorLine(ctx: RegionContext, applicationId: string):
     }
     return null;
   } catch (err) {
-    ctx.log.warn({ err, applicationId }, "could not read a failed child application's stderr");
+    ctx.log.warn({ err, applicationId }, `region ${ctx.region.name}: could not read the output of failed child application ${applicationId}`);
     return null;
   }
 }

@@ -1,6 +1,7 @@
-// Kills every live application that carries a job's tag, except `skip`: a hadoop-jar job's
-// MapReduce run (tagged through -Dmapreduce.job.tags) or a stray duplicate. One kill request each,
-// no waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later.
+// Kills every live application that carries a job's tag, except `skip` (the job's own): what it
+// started (a Spark application, a MapReduce run) or a stray duplicate. One kill request each, no
+// waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later. A kill that
+// fails is logged and the others still go: a cancel or a timeout must reach the launcher after them.
 
 import { jobTag } from '../yarn/distributed-shell.ts';
 import { LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
@@ -10,9 +11,15 @@ import type { RegionContext } from './region-context.ts';
 export async function killJobApplications(ctx: RegionContext, jobId: string, diagnostics: string, skip?: string, signal?: AbortSignal): Promise<YarnApplication[]> {
   const apps = await ctx.rm.listApplications({ tags: [jobTag(jobId)], states: [...LIVE_APP_STATES] }, signal);
   const targets = apps.filter((a) => a.id !== skip && a.tags.includes(jobTag(jobId)));
+  const asked: YarnApplication[] = [];
   for (const app of targets) {
     ctx.log.info({ jobId, applicationId: app.id, applicationType: app.applicationType }, 'killing an application that carries the job tag');
-    await ctx.rm.requestKill(app.id, diagnostics, signal);
+    try {
+      await ctx.rm.requestKill(app.id, diagnostics, signal);
+      asked.push(app);
+    } catch (err) {
+      ctx.log.warn({ err, jobId, applicationId: app.id }, `region ${ctx.region.name}: could not kill application ${app.id} of job ${jobId}`);
+    }
   }
-  return targets;
+  return asked;
 }

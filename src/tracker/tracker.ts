@@ -205,7 +205,7 @@ export class Tracker {
 
   private async apply({ jobId, app, submittedAtMs, children }: Seen, job: TrackingFields | null): Promise<void> {
     const { store, region } = this.ctx;
-    if (await finishWithApplication(this.ctx, jobId, app, undefined, job && { ...job, seenChildren: children })) return;
+    if (await finishWithApplication(this.ctx, jobId, app, undefined, job, children)) return;
     if (!job || isTerminal(job.state)) {
       await store.untrackApplication(region.name, app.id);
       return;
@@ -225,9 +225,10 @@ export class Tracker {
     // A cancel already under way keeps its reason; the timeout only makes sure the kill happens.
     if (!cancelling) await store.transition(jobId, null, { killReason: 'timeout' });
     // One kill request per tick; the next ticks see the app KILLED and record it. What the job's
-    // application started (a Spark application, a MapReduce run) is killed first: it would outlive
-    // its launcher.
-    await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId);
+    // application started (a Spark application, a MapReduce run) is killed first: a cluster-mode
+    // Spark application does not need its launcher to go on. Not finding them stops no kill.
+    await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId)
+      .catch((err) => this.ctx.log.warn({ err, jobId }, `region ${this.ctx.region.name}: could not list job ${jobId}'s child applications to kill them`));
     await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
   }
 

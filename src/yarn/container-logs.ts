@@ -27,14 +27,14 @@ const AM_LOG_LINK = /^https?:\/\/([^/]+)\/node\/containerlogs\/(container_[\w]+?
  * container ids gain an epoch), so the guess is only the fallback. null: no AM container yet.
  */
 export async function findJobContainer(app: YarnApplication, access: NodeAccess): Promise<JobContainer | null> {
-  const m = AM_LOG_LINK.exec(app.amContainerLogs ?? '');
-  if (!m) return null;
-  const am = amContainerOf(app)!;
+  const link = amLink(app);
+  if (!link) return null;
+  const am: JobContainer = { nodeHttpAddress: link.node, containerId: `${link.prefix}${link.seq}` };
   const amLog = await readContainerLog({ ...access, container: am, file: 'AppMaster.stderr', tailBytes: 1024 * 1024 }).catch(() => '');
   const launch = /Launching shell command on a new container\., containerId=(container_\w+)(?:.*?containerNodeURI=([^,\s]+))?/.exec(amLog);
   if (launch) return { containerId: launch[1]!, nodeHttpAddress: launch[2] ?? am.nodeHttpAddress };
-  const next = String(Number(m[3]) + 1).padStart(m[3]!.length, '0');
-  return { nodeHttpAddress: am.nodeHttpAddress, containerId: `${m[2]}${next}` };
+  const next = String(Number(link.seq) + 1).padStart(link.seq.length, '0');
+  return { nodeHttpAddress: am.nodeHttpAddress, containerId: `${link.prefix}${next}` };
 }
 
 /**
@@ -42,8 +42,14 @@ export async function findJobContainer(app: YarnApplication, access: NodeAccess)
  * job's child, where its own output is (a cluster-mode Spark driver runs in its AM container).
  */
 export function amContainerOf(app: YarnApplication): JobContainer | null {
+  const link = amLink(app);
+  return link ? { nodeHttpAddress: link.node, containerId: `${link.prefix}${link.seq}` } : null;
+}
+
+/** The AM container's node and id (its prefix and sequence number) from the app's log link. */
+function amLink(app: YarnApplication): { node: string; prefix: string; seq: string } | null {
   const m = AM_LOG_LINK.exec(app.amContainerLogs ?? '');
-  return m ? { nodeHttpAddress: m[1]!, containerId: `${m[2]}${m[3]}` } : null;
+  return m ? { node: m[1]!, prefix: m[2]!, seq: m[3]! } : null;
 }
 
 export interface ReadLogOptions extends NodeAccess {

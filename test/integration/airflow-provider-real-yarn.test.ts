@@ -6,12 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { testPython } from '../support/python.ts';
 import { javaAvailable, startRealYarn, type RealYarn } from '../support/real-yarn.ts';
+import { sparkRegionYarn } from '../support/spark.ts';
 import { ADMIN_TOKEN, REPO, Stack } from '../support/stack.ts';
 
 if (!javaAvailable()) throw new Error('the Airflow provider suite needs Java 17 and Maven (one of its regions is a real YARN)');
@@ -31,6 +32,8 @@ before(async () => {
     regions: Object.values(REGIONS),
     realYarn: { [REGIONS.yarn]: yarn },
     trackerIntervalMs: 300,
+    // The real YARN's region runs Spark too (PyPI's pyspark, as in spark-real-yarn.test.ts).
+    yarn: (name) => (name === REGIONS.yarn ? sparkRegionYarn() : {}),
     region: (name) => {
       if (name === REGIONS.off) return { rollout: { mode: 'off' } };
       if (name === REGIONS.canary) return { rollout: { mode: 'canary', canary: { teams: [CANARY_TEAM] } } };
@@ -39,6 +42,15 @@ before(async () => {
     },
   });
   airflowHome = mkdtempSync(join(tmpdir(), 'sluice-airflow-home-'));
+  // The Spark DAG's application, on the node's disk as an operator's would be.
+  writeFileSync(join(airflowHome, 'word_count.py'), [
+    'import sys',
+    'from pyspark.sql import SparkSession',
+    'spark = SparkSession.builder.getOrCreate()',
+    'words = spark.sparkContext.parallelize(sys.argv[1:]).countByValue()',
+    'print("counted " + " ".join(f"{w}={n}" for w, n in sorted(words.items())))',
+    'spark.stop()',
+  ].join('\n'));
 });
 after(async () => {
   // A run cut short (the test's timeout) must not leave pytest running against a stopped stack.
@@ -71,6 +83,7 @@ test('the Airflow provider\'s pytest suite passes against this stack', { timeout
         SLUICE_TEST_REGION_CANARY: REGIONS.canary,
         SLUICE_TEST_REGION_SHADOW: REGIONS.shadow,
         SLUICE_TEST_CANARY_TEAM: CANARY_TEAM,
+        SLUICE_TEST_SPARK_APP: join(airflowHome, 'word_count.py'),
       },
     });
     child.on('error', reject);

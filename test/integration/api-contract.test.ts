@@ -31,7 +31,7 @@ const badSpecs: { what: string; send: () => Promise<Response>; status: number; c
   { what: 'memory above the region limit', send: () => stack.submit(shellJob('ra', 'true', { resources: { memoryMb: 999999 } })), status: 400, code: 'INVALID_JOB_SPEC', field: 'resources.memoryMb' },
   { what: 'an env name with =', send: () => stack.submit(shellJob('ra', 'true', { env: { 'A=B': 'x' } })), status: 400, code: 'INVALID_JOB_SPEC', field: 'env.A=B' },
   { what: 'a 2 MB script', send: () => stack.submit(shellJob('ra', `#${'x'.repeat(2 * 1024 * 1024)}`)), status: 400, code: 'INVALID_JOB_SPEC', field: 'script' },
-  { what: 'an unknown kind', send: () => stack.submit({ region: 'ra', name: 'x', kind: 'spark', script: 'true' }), status: 400, code: 'INVALID_JOB_SPEC', field: 'kind' },
+  { what: 'an unknown kind', send: () => stack.submit({ region: 'ra', name: 'x', kind: 'hive', script: 'true' }), status: 400, code: 'INVALID_JOB_SPEC', field: 'kind' },
   { what: 'an unknown required check', send: () => stack.submit(shellJob('ra', 'true', { requires: ['sts'] })), status: 400, code: 'INVALID_JOB_SPEC', field: 'requires.0' },
   { what: 'a non-JSON body', send: () => stack.request('POST', '/v1/jobs', { raw: '{"region": "ra",' }), status: 400, code: 'INVALID_JSON' },
   { what: 'a body over the limit', send: () => stack.request('POST', '/v1/jobs', { raw: JSON.stringify(shellJob('ra', 'x'.repeat(5 * 1024 * 1024))) }), status: 413, code: 'BODY_TOO_LARGE' },

@@ -128,13 +128,15 @@ test("a hadoop-jar job's MapReduce run shows on the job, and the job's kill take
   const child = await appFor(id, { type: 'MAPREDUCE' });
   const report = await reconciler().pass();
   assert.equal(report.children, 1);
-  assert.deepEqual((await ctx.store.get(id))!.childApplications, [{ id: child, state: 'RUNNING', finalStatus: 'UNDEFINED' }]);
+  const shown = (await ctx.store.get(id))!.childApplications;
+  assert.deepEqual(shown.map((c) => [c.id, c.type, c.state, c.finalStatus]), [[child, 'MAPREDUCE', 'RUNNING', 'UNDEFINED']]);
+  assert.match(shown[0]!.trackingUrl ?? '', /^http/);
   assert.deepEqual(report.killed, [], 'a live job\'s child is not a stray');
 
   assert.deepEqual((await killJobApplications(ctx, id, 'cancelled', own)).map((a) => a.id), [child]);
   await waitFor(async () => (await appState(child)) === 'KILLED', { what: 'the child KILLED' });
   await reconciler().pass();
-  assert.deepEqual((await ctx.store.get(id))!.childApplications, [{ id: child, state: 'KILLED', finalStatus: 'KILLED' }]);
+  assert.deepEqual((await ctx.store.get(id))!.childApplications.map((c) => [c.id, c.state, c.finalStatus]), [[child, 'KILLED', 'KILLED']]);
   await ctx.rm.kill(own, 'test done');
 });
 

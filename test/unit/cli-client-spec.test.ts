@@ -48,6 +48,17 @@ test('a JSON spec file, and stdin with -f -; --jar turns a shell spec into a had
   assert.deepEqual(jar, { region: 'ra', name: 'n', kind: 'hadoop-jar', jar: '/opt/x.jar', mainClass: 'a.B' });
 });
 
+test('--spark makes a spark job (named after its file), --conf adds to the file\'s conf; another kind\'s fields go', async () => {
+  const yaml = 'region: ra\nkind: spark\napplication: /opt/old.py\nconf:\n  spark.a: "1"\n';
+  const spec = await buildJobSpec({ file: 'job.yaml', spark: '/opt/jobs/etl.py', conf: ['spark.b=x=y'], arg: ['--day', '1'] }, files({ 'job.yaml': yaml }));
+  assert.deepEqual(spec, { region: 'ra', name: 'etl', kind: 'spark', application: '/opt/jobs/etl.py', conf: { 'spark.a': '1', 'spark.b': 'x=y' }, args: ['--day', '1'] });
+  const fromJar = await buildJobSpec({ file: 'jar.json', spark: '/opt/jobs/etl.py' }, files({ 'jar.json': JSON.stringify({ region: 'ra', kind: 'hadoop-jar', jar: '/x.jar', childTagsAt: 1 }) }));
+  assert.deepEqual(fromJar, { region: 'ra', name: 'etl', kind: 'spark', application: '/opt/jobs/etl.py' });
+  const jar = await buildJobSpec({ region: 'ra', spark: '/opt/etl.jar', mainClass: 'com.acme.Etl' }, files({}));
+  assert.equal(jar.mainClass, 'com.acme.Etl');
+  assert.equal(flagForField(['application']), '--spark');
+});
+
 test('what is wrong locally is said before anything is sent, naming the flag', async () => {
   const f = files({ 'bad.yaml': 'region: [', 'list.json': '[1]' });
   await assert.rejects(buildJobSpec({ region: 'ra' }, f), /nothing to run: give --script/);
@@ -55,7 +66,9 @@ test('what is wrong locally is said before anything is sent, naming the flag', a
   await assert.rejects(buildJobSpec({ region: 'ra', script: 'x' }, f), /a job needs a name: pass --name/);
   assert.equal((await buildJobSpec({ region: 'ra', script: 'x', label: ['dag=reports', 'task=daily'] }, f)).name, 'reports.daily', 'a task is named by its labels');
   assert.equal((await buildJobSpec({ region: 'ra', script: 'x', label: ['dag=reports'] }, f)).name, 'reports');
-  await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', jar: '/a.jar' }, f), /one of --script, --script-file and --jar/);
+  await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', jar: '/a.jar' }, f), /one of --script, --script-file, --jar and --spark/);
+  await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', conf: ['spark.x=1'] }, f), /--conf goes with --spark/);
+  await assert.rejects(buildJobSpec({ region: 'ra', spark: '/a.py', conf: ['spark.x'] }, f), /--conf "spark\.x": expected KEY=VALUE/);
   await assert.rejects(buildJobSpec({ region: 'ra', script: 'x', mainClass: 'A' }, f), /--main-class goes with --jar/);
   await assert.rejects(buildJobSpec({ region: 'ra', name: 'n', script: 'x', memoryMb: '1g' }, f), /--memory-mb "1g": expected a whole number/);
   await assert.rejects(buildJobSpec({ region: 'ra', name: 'n', script: 'x', env: ['NOVALUE'] }, f), /--env "NOVALUE": expected KEY=VALUE/);

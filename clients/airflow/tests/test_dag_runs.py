@@ -148,6 +148,17 @@ def test_the_rollout_fallback_runs_the_legacy_path(dags, sluice, capfd):
     assert decision["route"] == "sluice"
 
 
+def test_a_spark_job_through_a_real_yarn(dags, sluice, capfd):
+    dr = run(dags, "sluice_spark")
+    assert ti_states(dr) == {"count": "success"}
+    job, = sluice.jobs_of_run(dr.run_id, "count")
+    [child] = job["childApplications"]
+    assert job["state"] == "SUCCEEDED" and child["type"] == "SPARK" and child["finalStatus"] == "SUCCEEDED"
+    assert xcom(dr, "count")["child_applications"] == [{"id": child["id"], "type": "SPARK", "tracking_url": child["trackingUrl"]}]
+    out = capfd.readouterr().out
+    assert f"stdout of child application {child['id']}" in out and "counted a=1 b=2" in out
+
+
 def test_through_a_real_yarn(dags, sluice, capfd):
     dr = run(dags, "sluice_yarn")
     assert ti_states(dr) == {"ok": "success", "exit3": "failed"}

@@ -9,11 +9,13 @@ import tomllib
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 import airflow
 from sluice_airflow.errors import Action, SluiceApiError
 from sluice_airflow.hook import SluiceHook, connection_settings
 from sluice_airflow.labels import idempotency_key, label_value, task_labels
+from sluice_airflow.operator import SluiceJobOperator
 from sluice_airflow.retry import backoff_seconds, parse_retry_after
 from sluice_airflow.sse import SseParser
 
@@ -102,3 +104,20 @@ def test_the_example_dag_parses(airflow_db):
     dag = bag.dags["sluice_example"]
     assert [t.task_id for t in dag.tasks] == ["build_index", "pi"]
     assert dag.get_task("build_index").legacy is not None
+
+
+def test_a_spark_task_builds_a_spark_spec_and_refuses_other_kinds_arguments():
+    class Ti:
+        dag_id, task_id, run_id = "etl", "load", "manual__1"
+
+    op = SluiceJobOperator(task_id="load", region="r", kind="spark", application="/opt/etl.jar", main_class="com.acme.Etl",
+                           conf={"spark.sql.shuffle.partitions": 8}, jars=["/opt/lib.jar"], executors={"count": 2})
+    spec = op.build_spec({"ti": Ti()})
+    assert {k: spec[k] for k in ("kind", "application", "mainClass", "conf", "jars", "executors")} == {
+        "kind": "spark", "application": "/opt/etl.jar", "mainClass": "com.acme.Etl",
+        "conf": {"spark.sql.shuffle.partitions": "8"}, "jars": ["/opt/lib.jar"], "executors": {"count": 2}}
+    assert "script" not in spec and "jar" not in spec and "pyFiles" not in spec
+    with pytest.raises(ValueError, match="kind='spark' needs application="):
+        SluiceJobOperator(task_id="x", region="r", kind="spark", script="echo")
+    with pytest.raises(ValueError, match="takes no script= or Spark arguments: conf"):
+        SluiceJobOperator(task_id="y", region="r", kind="hadoop-jar", jar="/x.jar", conf={"spark.a": "1"})

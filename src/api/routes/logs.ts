@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { abortableDelay, StreamSlots } from '../../events/index.ts';
-import { isTerminal } from '../../jobs/index.ts';
+import { isTerminal, notTheJobsApplication } from '../../jobs/index.ts';
 import { APPLICATION_ID, LOG_FILES, type LogFile, type LogReply } from '../../logs/log-protocol.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../api-error.ts';
@@ -36,11 +36,8 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!q.success) throw new ApiError('INVALID_REQUEST', 'invalid query', q.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)], message: i.message })));
     const job = /^job_[0-9A-Z]{26}$/.test(id) ? await deps.store.get(id) : null;
     if (!job || !mayUseRegion(request.principal!, job.region)) throw new ApiError('JOB_NOT_FOUND', `no job ${id}`);
-    const asked = q.data.application;
-    if (asked && asked !== job.application?.id && !job.childApplications.some((c) => c.id === asked)) {
-      const known = [job.application?.id, ...job.childApplications.map((c) => c.id)].filter(Boolean).join(', ') || 'none yet';
-      throw new ApiError('LOGS_NOT_FOUND', `application ${asked} is not one of job ${id}'s (${known})`);
-    }
+    const notTheJobs = q.data.application ? notTheJobsApplication(job, q.data.application) : null;
+    if (notTheJobs) throw new ApiError('LOGS_NOT_FOUND', notTheJobs);
 
     if (!q.data.follow) {
       const first = answer(await deps.logs.read(job.region, id, q.data.file, 0, q.data.application), job.region);

@@ -13,6 +13,8 @@ export interface SpecFlags {
   script?: string;
   scriptFile?: string;
   jar?: string;
+  spark?: string;
+  conf?: string[];
   mainClass?: string;
   arg?: string[];
   env?: string[];
@@ -45,26 +47,36 @@ type Spec = Record<string, unknown>;
 export async function buildJobSpec(flags: SpecFlags, sources: SpecSources = defaultSources): Promise<Spec> {
   const spec: Spec = flags.file ? await readSpecFile(flags.file, sources) : {};
 
-  if ([flags.script, flags.scriptFile, flags.jar].filter((v) => v !== undefined).length > 1) {
-    throw new CliError('give one of --script, --script-file and --jar: a job runs a shell script or a jar');
+  if ([flags.script, flags.scriptFile, flags.jar, flags.spark].filter((v) => v !== undefined).length > 1) {
+    throw new CliError('give one of --script, --script-file, --jar and --spark: a job runs a shell script, a jar or a Spark application');
   }
+  // A flag that picks the kind drops the file's fields of the other kinds (they would be a 400).
+  const becomes = (kind: keyof typeof KIND_FIELDS) => {
+    for (const [other, fields] of Object.entries(KIND_FIELDS)) if (other !== kind) for (const f of fields) if (!KIND_FIELDS[kind].includes(f)) delete spec[f];
+  };
   if (flags.script !== undefined || flags.scriptFile !== undefined) {
     const script = flags.scriptFile !== undefined ? await readLocal(flags.scriptFile, '--script-file', sources) : flags.script!;
-    delete spec.jar;
-    delete spec.mainClass;
-    delete spec.childTagsAt;
+    becomes('shell');
     Object.assign(spec, { kind: 'shell', script });
   }
   if (flags.jar !== undefined) {
-    delete spec.script;
+    becomes('hadoop-jar');
     Object.assign(spec, { kind: 'hadoop-jar', jar: flags.jar });
   }
+  if (flags.spark !== undefined) {
+    becomes('spark');
+    Object.assign(spec, { kind: 'spark', application: flags.spark });
+  }
   if (flags.mainClass !== undefined) {
-    if (spec.kind !== 'hadoop-jar') throw new CliError('--main-class goes with --jar (or a hadoop-jar spec file)');
+    if (spec.kind !== 'hadoop-jar' && spec.kind !== 'spark') throw new CliError('--main-class goes with --jar or --spark (or a hadoop-jar or spark spec file)');
     spec.mainClass = flags.mainClass;
   }
+  if (flags.conf?.length) {
+    if (spec.kind !== 'spark') throw new CliError('--conf goes with --spark (or a spark spec file): it is Spark conf');
+    spec.conf = { ...asMap(spec.conf, 'conf'), ...pairs(flags.conf, '--conf', ['=']) };
+  }
   if (spec.kind === undefined) {
-    throw new CliError('nothing to run: give --script <text>, --script-file <path>, --jar <path>, or a spec file with -f');
+    throw new CliError('nothing to run: give --script <text>, --script-file <path>, --jar <path>, --spark <application>, or a spec file with -f');
   }
 
   if (flags.region !== undefined) spec.region = flags.region;
@@ -98,8 +110,16 @@ export function flagForField(path: readonly (string | number)[]): string | undef
   return FIELD_FLAGS[String(first)];
 }
 
+/** The fields only some kinds have. */
+const KIND_FIELDS: Record<'shell' | 'hadoop-jar' | 'spark', readonly string[]> = {
+  shell: ['script'],
+  'hadoop-jar': ['jar', 'mainClass', 'childTagsAt'],
+  spark: ['application', 'mainClass', 'conf', 'pyFiles', 'jars', 'driver', 'executors'],
+};
+
 const FIELD_FLAGS: Record<string, string> = {
   region: '--region', name: '--name', script: '--script or --script-file', jar: '--jar', mainClass: '--main-class',
+  application: '--spark', conf: '--conf',
   args: '--arg', env: '--env', labels: '--label', queue: '--queue', timeoutSeconds: '--timeout',
   requires: '--requires', rolloutKey: '--rollout-key',
 };
@@ -134,7 +154,7 @@ async function readLocal(path: string, flag: string, sources: SpecSources): Prom
 }
 
 function defaultName(flags: SpecFlags): string | undefined {
-  const from = flags.scriptFile ?? flags.jar;
+  const from = flags.scriptFile ?? flags.jar ?? flags.spark;
   if (!from) return undefined;
   return basename(from, extname(from)) || undefined;
 }

@@ -60,8 +60,11 @@ class SluiceClient:
     def cancel(self, job_id: str, reason: str = "cancelled from Airflow") -> dict[str, Any]:
         return self._request("POST", f"/v1/jobs/{job_id}/cancel", json_body={"reason": reason[:500]}, repeatable=True).json()
 
-    def logs(self, job_id: str, file: str = "stdout") -> str:
-        return self._request("GET", f"/v1/jobs/{job_id}/logs", params={"file": file}, repeatable=True).text
+    def logs(self, job_id: str, file: str = "stdout", application: str | None = None) -> str:
+        """The job container's output, or with ``application`` one of the job's child applications'
+        (its AM container: a Spark driver's)."""
+        params = {"file": file, **({"application": application} if application else {})}
+        return self._request("GET", f"/v1/jobs/{job_id}/logs", params=params, repeatable=True).text
 
     def job_events(self, job_id: str, last_event_id: str | None = None) -> Iterator[SseMessage]:
         """One connection's worth of the job's events (after ``last_event_id``); ends when the server

@@ -61,8 +61,8 @@ class SluiceHook(BaseHook):
     def cancel(self, job_id: str, reason: str = "cancelled from Airflow") -> dict[str, Any]:
         return self.get_conn().cancel(job_id, reason)
 
-    def logs(self, job_id: str, file: str = "stdout") -> str:
-        return self.get_conn().logs(job_id, file)
+    def logs(self, job_id: str, file: str = "stdout", application: str | None = None) -> str:
+        return self.get_conn().logs(job_id, file, application)
 
     def list_jobs(self, **query: Any) -> dict[str, Any]:
         return self.get_conn().list_jobs(**query)

@@ -1,8 +1,8 @@
-"""SluiceJobOperator: run a shell or hadoop-jar job on YARN through Sluice.
+"""SluiceJobOperator: run a shell, hadoop-jar or Spark job on YARN through Sluice.
 
 Submit (with an Idempotency-Key per task try and labels dag/task/run_id/team), then wait — deferred
 to SluiceJobTrigger in the triggerer by default, or in the worker — and end as the job ended: its
-stdout/stderr in the task log, its id and application id in XCom, or an AirflowException carrying
+stdout/stderr (and a Spark driver's) in the task log, its id and application ids in XCom, or an AirflowException carrying
 Sluice's error code and message. ``legacy=`` is the rollout fallback (see fallback.py).
 """
 
@@ -22,13 +22,13 @@ from .labels import idempotency_key, job_name, task_labels
 from .trigger import SluiceJobTrigger
 from .waiting import WaitStats, wait_for_job
 
-KINDS = ("shell", "hadoop-jar")
+KINDS = ("shell", "hadoop-jar", "spark")
 # The task log is not the place for a huge output: the first bytes of each file, and say so.
 MAX_LOG_CHARS = 256 * 1024
 
 
 class SluiceJobOperator(BaseOperator):
-    template_fields: Sequence[str] = ("script", "args", "env", "labels", "jar", "main_class", "yarn_queue")
+    template_fields: Sequence[str] = ("script", "args", "env", "labels", "jar", "main_class", "yarn_queue", "application", "conf")
     ui_color = "#cfe8ff"
 
     def __init__(
@@ -39,6 +39,12 @@ class SluiceJobOperator(BaseOperator):
         script: str | None = None,
         jar: str | None = None,
         main_class: str | None = None,
+        application: str | None = None,
+        conf: dict[str, str] | None = None,
+        py_files: list[str] | None = None,
+        jars: list[str] | None = None,
+        driver: dict[str, int] | None = None,
+        executors: dict[str, int] | None = None,
         args: list[str] | None = None,
         env: dict[str, str] | None = None,
         resources: dict[str, int] | None = None,
@@ -62,16 +68,26 @@ class SluiceJobOperator(BaseOperator):
         super().__init__(**kwargs)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        if kind == "shell" and (not script or jar or main_class):
-            raise ValueError("kind='shell' needs script= (and takes no jar= or main_class=)")
-        if kind == "hadoop-jar" and (not jar or script):
-            raise ValueError("kind='hadoop-jar' needs jar= (and takes no script=)")
+        spark_only = {"application": application, "conf": conf, "py_files": py_files, "jars": jars, "driver": driver, "executors": executors}
+        given_spark = sorted(k for k, v in spark_only.items() if v)
+        if kind == "shell" and (not script or jar or main_class or given_spark):
+            raise ValueError("kind='shell' needs script= (and takes no jar=, main_class= or Spark arguments)")
+        if kind == "hadoop-jar" and (not jar or script or given_spark):
+            raise ValueError(f"kind='hadoop-jar' needs jar= (and takes no script= or Spark arguments{': ' + ', '.join(given_spark) if given_spark else ''})")
+        if kind == "spark" and (not application or script or jar):
+            raise ValueError("kind='spark' needs application= (a .py or .jar as the cluster nodes see it; no script= or jar=)")
         check_legacy(legacy)
         self.region = region
         self.kind = kind
         self.script = script
         self.jar = jar
         self.main_class = main_class
+        self.application = application
+        self.conf = dict(conf or {})
+        self.py_files = list(py_files or [])
+        self.jars = list(jars or [])
+        self.driver = dict(driver or {})
+        self.executors = dict(executors or {})
         self.args = list(args or [])
         self.env = dict(env or {})
         # Sluice's memoryMb/vcores; BaseOperator's own `resources` (Airflow's Resources) stays unset.
@@ -100,10 +116,16 @@ class SluiceJobOperator(BaseOperator):
         }
         if self.kind == "shell":
             spec["script"] = self.script
-        else:
+        elif self.kind == "hadoop-jar":
             spec["jar"] = self.jar
-            if self.main_class:
-                spec["mainClass"] = self.main_class
+        else:
+            spec["application"] = self.application
+            for key, value in (("conf", {k: str(v) for k, v in self.conf.items()}), ("pyFiles", self.py_files),
+                               ("jars", self.jars), ("driver", self.driver), ("executors", self.executors)):
+                if value:
+                    spec[key] = value
+        if self.main_class and self.kind != "shell":
+            spec["mainClass"] = self.main_class
         for key, value in (("resources", self.job_resources or None), ("queue", self.yarn_queue),
                            ("timeoutSeconds", self.timeout_seconds), ("requires", self.requires or None)):
             if value is not None:
@@ -151,28 +173,34 @@ class SluiceJobOperator(BaseOperator):
         return self._finish(context, hook, hook.get_job(event["job_id"]))
 
     def _finish(self, context: Any, hook: SluiceHook, job: dict[str, Any]) -> dict[str, Any]:
-        self._write_logs(hook, job["id"])
+        self._write_logs(hook, job)
         state = job["state"]
         app = job.get("application") or {}
+        # What the job's application started (a Spark application, a MapReduce run), with its UI.
+        children = [{"id": c["id"], "type": c.get("type"), "tracking_url": c.get("trackingUrl")} for c in job.get("childApplications") or []]
         if state == "SUCCEEDED":
             context["ti"].xcom_push(key="application_id", value=app.get("id"))
             self.log.info("Sluice job %s SUCCEEDED (application %s)", job["id"], app.get("id"))
             # The return value is the XCom return_value: what downstream tasks most often want.
-            return {"job_id": job["id"], "application_id": app.get("id"), "state": state}
+            return {"job_id": job["id"], "application_id": app.get("id"), "child_applications": children, "state": state}
         error = job.get("error") or {}
         raise AirflowException(f"Sluice job {job['id']} ended {state}: {error.get('code', 'NO_ERROR_CODE')}: "
                                f"{error.get('message', '(no message)')}" + (f" (killed: {job['killReason']})" if job.get("killReason") else ""))
 
-    def _write_logs(self, hook: SluiceHook, job_id: str) -> None:
-        """The job's output into the task log; not having it (expired, NodeManager gone) is a warning."""
-        for file in ("stdout", "stderr"):
+    def _write_logs(self, hook: SluiceHook, job: dict[str, Any]) -> None:
+        """The job's output into the task log, then each child application's stdout (a Spark
+        driver's); not having one (expired, NodeManager gone) is a warning."""
+        job_id = job["id"]
+        outputs = [(None, "stdout"), (None, "stderr")] + [(c["id"], "stdout") for c in job.get("childApplications") or []]
+        for application, file in outputs:
+            what = f"{file} of child application {application}" if application else file
             try:
-                text = hook.logs(job_id, file)
+                text = hook.logs(job_id, file, application)
             except Exception as err:
-                self.log.warning("Sluice job %s: no %s (%s)", job_id, file, err)
+                self.log.warning("Sluice job %s: no %s (%s)", job_id, what, err)
                 continue
             cut = f"\n[... cut at {MAX_LOG_CHARS} characters of {len(text)}]" if len(text) > MAX_LOG_CHARS else ""
-            self.log.info("----- Sluice job %s %s -----\n%s%s\n----- end of %s -----", job_id, file, text[:MAX_LOG_CHARS], cut, file)
+            self.log.info("----- Sluice job %s %s -----\n%s%s\n----- end of %s -----", job_id, what, text[:MAX_LOG_CHARS], cut, what)
 
     def _fall_back(self, context: Any, reason: str) -> Any:
         if self.legacy is None:

@@ -7,7 +7,7 @@ def get_provider_info() -> dict:
     return {
         "package-name": "apache-airflow-providers-sluice",
         "name": "Sluice",
-        "description": "Submit shell and hadoop-jar jobs to YARN through a Sluice gateway.",
+        "description": "Submit shell, hadoop-jar and Spark jobs to YARN through a Sluice gateway.",
         "versions": ["0.1.0"],
         "connection-types": [
             {"connection-type": "sluice", "hook-class-name": "sluice_airflow.hook.SluiceHook"},

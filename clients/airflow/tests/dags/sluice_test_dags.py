@@ -53,6 +53,12 @@ with _dag("sluice_yarn"):
                       deferrable=True, poll_interval=2)
     SluiceJobOperator(task_id="exit3", region=YARN, script="echo failing >&2; exit 3", deferrable=False, poll_interval=2)
 
+# A PySpark job on the real YARN: its driver's output reaches the task log, its Spark UI the XCom.
+with _dag("sluice_spark"):
+    SluiceJobOperator(task_id="count", region=YARN, kind="spark", application=os.environ.get("SLUICE_TEST_SPARK_APP", "/tmp/word_count.py"),
+                      args=["b", "a", "b"], conf={"spark.sql.shuffle.partitions": "2"}, resources={"memoryMb": 1024},
+                      deferrable=True, poll_interval=2)
+
 # The rollout fallback: off and canary misses refuse the job, shadow records it without running it.
 with _dag("sluice_fallback"):
     for region, task in ((OFF, "off"), (CANARY, "canary"), (SHADOW, "shadow")):
