@@ -158,8 +158,9 @@ export class Tracker {
     const entries = [...tracked];
     let lookups = 0;
     for (let i = 0; i < entries.length; i += TRACKER_CHUNK) {
-      if (!held() || this.closed) return this.leaseLost();
+      // Redis first: a lease whose renewal failed because Redis is gone is that outage, said as such.
       this.checkRedis(`after ${i} of ${entries.length} tracked applications`);
+      if (!held() || this.closed) return this.leaseLost();
       const seen: Seen[] = [];
       for (const [appId, { jobId, submittedAtMs }] of entries.slice(i, i + TRACKER_CHUNK)) {
         let app = byId.get(appId);

@@ -21,6 +21,10 @@ export class ChaosRedis {
     await this.waitForPing(this.proc);
   }
 
+  get running(): boolean {
+    return !!this.proc?.alive();
+  }
+
   /** SIGKILL: no shutdown, no final fsync. Resolves once the process is gone. */
   async kill(): Promise<void> {
     const p = this.proc;

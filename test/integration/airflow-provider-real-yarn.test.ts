@@ -6,13 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { testPython } from '../support/python.ts';
 import { javaAvailable, startRealYarn, type RealYarn } from '../support/real-yarn.ts';
-import { sparkRegionYarn } from '../support/spark.ts';
+import { sparkRegionYarn, writePySparkApp } from '../support/spark.ts';
 import { ADMIN_TOKEN, REPO, Stack } from '../support/stack.ts';
 
 if (!javaAvailable()) throw new Error('the Airflow provider suite needs Java 17 and Maven (one of its regions is a real YARN)');
@@ -43,14 +43,11 @@ before(async () => {
   });
   airflowHome = mkdtempSync(join(tmpdir(), 'sluice-airflow-home-'));
   // The Spark DAG's application, on the node's disk as an operator's would be.
-  writeFileSync(join(airflowHome, 'word_count.py'), [
-    'import sys',
-    'from pyspark.sql import SparkSession',
-    'spark = SparkSession.builder.getOrCreate()',
+  writePySparkApp(join(airflowHome, 'word_count.py'), [
     'words = spark.sparkContext.parallelize(sys.argv[1:]).countByValue()',
     'print("counted " + " ".join(f"{w}={n}" for w, n in sorted(words.items())))',
     'spark.stop()',
-  ].join('\n'));
+  ], ['import sys']);
 });
 after(async () => {
   // A run cut short (the test's timeout) must not leave pytest running against a stopped stack.

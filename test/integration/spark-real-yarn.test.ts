@@ -4,12 +4,12 @@
 // suites use.
 
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { realYarnSkip, startRealYarn, type RealYarn } from '../support/real-yarn.ts';
-import { sparkRegionYarn } from '../support/spark.ts';
+import { sparkRegionYarn, writePySparkApp } from '../support/spark.ts';
 import { Stack } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -24,27 +24,14 @@ before(async () => {
   stack = await Stack.start({ regions: ['ry'], realYarn: { ry: yarn }, trackerIntervalMs: 500, yarn: () => sparkRegionYarn() });
   // The applications live on the nodes' disk, as an operator's would.
   apps = mkdtempSync(join(tmpdir(), 'sluice-spark-apps-'));
-  writeFileSync(join(apps, 'pi.py'), [
-    'import sys',
-    'from random import random',
-    'from pyspark.sql import SparkSession',
-    'spark = SparkSession.builder.getOrCreate()',
+  writePySparkApp(join(apps, 'pi.py'), [
     'n = int(sys.argv[1])',
     'inside = spark.sparkContext.parallelize(range(n), 2).filter(lambda _: random() ** 2 + random() ** 2 <= 1).count()',
     'print(f"pi is roughly {4.0 * inside / n:.4f}")',
     'spark.stop()',
-  ].join('\n'));
-  writeFileSync(join(apps, 'boom.py'), [
-    'from pyspark.sql import SparkSession',
-    'spark = SparkSession.builder.getOrCreate()',
-    'raise ValueError("sluice-spark-boom: the input is bad")',
-  ].join('\n'));
-  writeFileSync(join(apps, 'forever.py'), [
-    'import time',
-    'from pyspark.sql import SparkSession',
-    'spark = SparkSession.builder.getOrCreate()',
-    'spark.sparkContext.parallelize([1], 1).map(lambda x: time.sleep(3600)).collect()',
-  ].join('\n'));
+  ], ['import sys', 'from random import random']);
+  writePySparkApp(join(apps, 'boom.py'), ['raise ValueError("sluice-spark-boom: the input is bad")']);
+  writePySparkApp(join(apps, 'forever.py'), ['spark.sparkContext.parallelize([1], 1).map(lambda x: time.sleep(3600)).collect()'], ['import time']);
 });
 after(async () => {
   await stack?.close();

@@ -34,6 +34,8 @@ before(async () => {
   ctx = regionContext(stack, 'ra');
 });
 after(async () => {
+  // A test that failed while its Redis was down: closing waits on Redis, so it comes back first.
+  if (redis && !redis.running) await redis.start().catch(() => {});
   await ctx?.close();
   await stack?.close();
   await children?.stopAll();

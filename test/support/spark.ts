@@ -3,9 +3,15 @@
 // spark settings point at it as an operator's would point at a Spark install on the nodes.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testPython } from './python.ts';
+
+/** Writes a PySpark application: `imports`, a SparkSession as `spark`, then `body`. Returns its path. */
+export function writePySparkApp(path: string, body: string[], imports: string[] = []): string {
+  writeFileSync(path, [...imports, 'from pyspark.sql import SparkSession', 'spark = SparkSession.builder.getOrCreate()', ...body, ''].join('\n'));
+  return path;
+}
 
 export function sparkHome(): string {
   const python = testPython();
