@@ -4,7 +4,9 @@
 // The jobs are read in chunks, one pipelined round trip per chunk and only the fields the tracker
 // decides by; what changed is decided in memory and written with a chunk's changes in flight
 // together, each change still the store's one atomic transition (record and event in one step).
-// The tracker also enforces job timeouts by killing the application. How often it ticks: tick-delay.ts.
+// The jobs' child applications (a Spark application, a MapReduce run) are in the same two lists and
+// are recorded on their jobs as they move. The tracker also enforces job timeouts by killing the
+// children and then the application. How often it ticks: tick-delay.ts.
 
 import type { Redis } from 'ioredis';
 import { isTerminal, jobError, mapYarnState } from '../jobs/index.ts';

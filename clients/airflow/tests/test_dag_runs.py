@@ -28,7 +28,7 @@ def test_success_pushes_ids_and_writes_the_logs(dags, sluice, mode, capfd):
     assert job["state"] == "SUCCEEDED"
     assert job["labels"] == {"dag": f"sluice_ok_{mode}", "task": "ok", "run_id": dr.run_id, "team": "data-eng"}
     app = job["application"]["id"]
-    assert xcom(dr, "ok") == {"job_id": job["id"], "application_id": app, "state": "SUCCEEDED"}
+    assert xcom(dr, "ok") == {"job_id": job["id"], "application_id": app, "child_applications": [], "state": "SUCCEEDED"}
     assert xcom(dr, "ok", "sluice_job_id") == job["id"] and xcom(dr, "ok", "application_id") == app
     waited = xcom(dr, "ok", "sluice_waited_by")
     if mode == "deferrable":
