@@ -45,7 +45,9 @@ export class Children {
     const tail: string[] = [];
     let partial = '';
     const onData = (d: Buffer) => {
-      log!.write(d);
+      // A child's last output can come after its 'exit' event, so after stopAll ended the log:
+      // that write would be an uncaught 'write after end' error.
+      if (!log!.writableEnded) log!.write(d);
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
