@@ -19,7 +19,7 @@ import { applicationView, finishWithApplication } from '../queue/finish-with-app
 import { settleStoppedSubmit } from '../queue/settle-stopped-submit.ts';
 import type { RegionContext } from '../queue/region-context.ts';
 import type { JobRecord } from '../store/index.ts';
-import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
+import { ownJobIdFromTags, SLUICE_APP_TYPE, SLUICE_TAG } from '../yarn/distributed-shell.ts';
 import { YarnError } from '../yarn/errors.ts';
 import { LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
 import { orphansKilled } from '../metrics/catalog.ts';
@@ -81,10 +81,10 @@ export class Reconciler {
     const tracked = await store.trackedApplications(region.name);
     const children = new Map<string, { job: JobRecord; live: YarnApplication[] }>();
     for (const app of apps) {
-      const jobId = jobIdFromTags(app.tags);
+      const jobId = ownJobIdFromTags(app.tags, region.name, store.keys.ns);
       // Another region's or deployment's (several may share one YARN), or tagged "sluice" by
       // someone else: not ours to judge.
-      if (!jobId || !app.tags.includes(regionTag(region.name)) || !app.tags.includes(namespaceTag(store.keys.ns))) continue;
+      if (!jobId) continue;
       const job = await store.get(jobId);
       if (!job || isTerminal(job.state)) {
         if (await this.killIfOld(app, job ? `job ${jobId} has ended (${job.state})` : `no job ${jobId} is known`)) report.killed.push(app.id);

@@ -17,8 +17,7 @@ export async function cancelApplication(ctx: RegionContext, jobId: string, appli
   // cluster-mode Spark application does not need its spark-submit to go on running, so killed after
   // its launcher it would run on unwatched meanwhile. Once more after the launcher is gone, for one
   // it started in between. Not finding them stops no kill: the launcher must go regardless.
-  const children = () => killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal)
-    .catch((err) => ctx.log.warn({ err, jobId }, `region ${ctx.region.name}: could not list job ${jobId}'s child applications to kill them`));
+  const children = () => killJobApplications(ctx, jobId, `job ${jobId} cancelled through Sluice by ${by}`, applicationId, signal);
   await children();
   try {
     await ctx.rm.kill(applicationId, `cancelled through Sluice by ${by}`, { signal, deadlineMs: CANCEL_KILL_DEADLINE_MS });

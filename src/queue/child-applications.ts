@@ -4,7 +4,7 @@
 // the job recorded, and read the end of a recorded child YARN no longer lists, once.
 
 import type { ChildApplication } from '../jobs/index.ts';
-import { jobIdFromTags, namespaceTag, regionTag, SLUICE_APP_TYPE } from '../yarn/distributed-shell.ts';
+import { ownJobIdFromTags, SLUICE_APP_TYPE } from '../yarn/distributed-shell.ts';
 import { truncate } from '../yarn/errors.ts';
 import { LIVE_APP_STATES, type YarnApplication, type YarnAppState } from '../yarn/resource-manager.ts';
 import type { RegionContext } from './region-context.ts';
@@ -26,9 +26,7 @@ export function childApplication(app: YarnApplication): ChildApplication {
  * a job's own (Distributed Shell) application.
  */
 export function parentJobOf(app: YarnApplication, region: string, namespace: string): string | null {
-  if (app.applicationType === SLUICE_APP_TYPE) return null;
-  if (!app.tags.includes(regionTag(region)) || !app.tags.includes(namespaceTag(namespace))) return null;
-  return jobIdFromTags(app.tags);
+  return app.applicationType === SLUICE_APP_TYPE ? null : ownJobIdFromTags(app.tags, region, namespace);
 }
 
 export function hasLiveChild(children: readonly ChildApplication[]): boolean {

@@ -43,10 +43,11 @@ export async function finishWithApplication(
   const mapped = mapYarnState(app.state, app.finalStatus);
   if (mapped.state !== 'SUCCEEDED' && mapped.state !== 'FAILED' && mapped.state !== 'KILLED') return false;
   const job = known === undefined ? await readFacts(ctx, jobId) : known;
+  const removeStaged = () => ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
   if (!job || isTerminal(job.state)) {
     // Ended (or gone) by another path: its tracked entry, if any, is stale; nothing else to read.
     await ctx.store.untrackApplication(ctx.region.name, app.id);
-    await ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
+    await removeStaged();
     return true;
   }
   // The tracker may see the kill before the cancel path records it: a requested cancel is the reason.
@@ -74,7 +75,7 @@ export async function finishWithApplication(
   const moved = await ctx.store.transition(jobId, outcome.state, patch);
   // Ended meanwhile by another path: its tracked entry, if any, is stale.
   if (moved.outcome !== 'ok') await ctx.store.untrackApplication(ctx.region.name, app.id);
-  await ctx.staging.remove(jobId).catch((err) => ctx.log.warn({ err, jobId }, 'could not remove staged files'));
+  await removeStaged();
   return true;
 }
 

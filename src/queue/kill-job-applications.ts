@@ -1,7 +1,7 @@
 // Kills every live application that carries a job's tag, except `skip` (the job's own): what it
 // started (a Spark application, a MapReduce run) or a stray duplicate. One kill request each, no
-// waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later. A kill that
-// fails is logged and the others still go: a cancel or a timeout must reach the launcher after them.
+// waiting: the caller's own loop (tracker tick, reconciliation pass) looks again later. A list or a
+// kill that fails is logged and nothing is thrown: a cancel or a timeout must reach the launcher after them.
 
 import { jobTag } from '../yarn/distributed-shell.ts';
 import { LIVE_APP_STATES, type YarnApplication } from '../yarn/resource-manager.ts';
@@ -9,7 +9,13 @@ import type { RegionContext } from './region-context.ts';
 
 /** Returns the applications it asked the RM to kill, as listed before the kill. */
 export async function killJobApplications(ctx: RegionContext, jobId: string, diagnostics: string, skip?: string, signal?: AbortSignal): Promise<YarnApplication[]> {
-  const apps = await ctx.rm.listApplications({ tags: [jobTag(jobId)], states: [...LIVE_APP_STATES] }, signal);
+  let apps: YarnApplication[];
+  try {
+    apps = await ctx.rm.listApplications({ tags: [jobTag(jobId)], states: [...LIVE_APP_STATES] }, signal);
+  } catch (err) {
+    ctx.log.warn({ err, jobId }, `region ${ctx.region.name}: could not list job ${jobId}'s applications to kill them`);
+    return [];
+  }
   const targets = apps.filter((a) => a.id !== skip && a.tags.includes(jobTag(jobId)));
   const asked: YarnApplication[] = [];
   for (const app of targets) {

@@ -148,7 +148,10 @@ export class Tracker {
             continue;
           }
           const parent = parentJobOf(a, region.name, store.keys.ns);
-          if (parent) childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), a]);
+          if (!parent) continue;
+          const siblings = childrenOf.get(parent);
+          if (siblings) siblings.push(a);
+          else childrenOf.set(parent, [a]);
         }
       }
       await this.setHealth(true, null);
@@ -230,8 +233,7 @@ export class Tracker {
     // One kill request per tick; the next ticks see the app KILLED and record it. What the job's
     // application started (a Spark application, a MapReduce run) is killed first: a cluster-mode
     // Spark application does not need its launcher to go on. Not finding them stops no kill.
-    await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId)
-      .catch((err) => this.ctx.log.warn({ err, jobId }, `region ${this.ctx.region.name}: could not list job ${jobId}'s child applications to kill them`));
+    await killJobApplications(this.ctx, jobId, `Sluice: job ${jobId} exceeded its timeout`, appId);
     await rm.requestKill(appId, `Sluice: job ${jobId} exceeded its timeout`);
   }
 

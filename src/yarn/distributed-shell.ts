@@ -27,6 +27,15 @@ export function jobIdFromTags(tags: readonly string[]): string | null {
   return tag ? `job_${tag.slice('sluice-job-job_'.length).toUpperCase()}` : null;
 }
 
+/**
+ * The job an application's tags name, when they also name this region and deployment; else null
+ * (another region's or deployment's application on a shared YARN, or one tagged "sluice" by someone else).
+ */
+export function ownJobIdFromTags(tags: readonly string[], region: string, ns: string): string | null {
+  if (!tags.includes(regionTag(region)) || !tags.includes(namespaceTag(ns))) return null;
+  return jobIdFromTags(tags);
+}
+
 export interface DistributedShellJob {
   jobId: string;
   applicationId: string;

@@ -52,7 +52,7 @@ export async function buildJobSpec(flags: SpecFlags, sources: SpecSources = defa
   }
   // A flag that picks the kind drops the file's fields of the other kinds (they would be a 400).
   const becomes = (kind: keyof typeof KIND_FIELDS) => {
-    for (const [other, fields] of Object.entries(KIND_FIELDS)) if (other !== kind) for (const f of fields) if (!KIND_FIELDS[kind].includes(f)) delete spec[f];
+    for (const field of Object.values(KIND_FIELDS).flat()) if (!KIND_FIELDS[kind].includes(field)) delete spec[field];
   };
   if (flags.script !== undefined || flags.scriptFile !== undefined) {
     const script = flags.scriptFile !== undefined ? await readLocal(flags.scriptFile, '--script-file', sources) : flags.script!;
